@@ -1,0 +1,456 @@
+"""The `newsletter-search` command: parses options, calls `index` or `search`, formats, exits.
+
+Exit codes: 0 success, 1 failure (no index, nothing indexed, unusable index, lock held), 2 misuse
+(bad options, a query that cannot be read). Results go to stdout; progress and errors to stderr.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from index.errors import NewsletterSearchError, QueryError
+
+if TYPE_CHECKING:
+    from index.writer import IndexReport
+    from search.model import Hit, Results, Snippet
+
+INDEX_DIR_HELP = "Index directory (default: $NEWSLETTER_SEARCH_INDEX, else a per-user data folder)."
+FORMATS = ("text", "json", "jsonl", "paths")
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Map the project's exception tree to messages and exit codes, in one place."""
+    try:
+        yield
+    except QueryError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
+    except NewsletterSearchError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("Interrupted; the last committed index is unchanged.", err=True)
+        sys.exit(130)
+
+
+@click.group()
+@click.version_option(package_name="newsletter-search")
+def main() -> None:
+    """Full-text search for archives of newsletter issues."""
+
+
+# ---------------------------------------------------------------- index
+
+
+class _Progress:
+    """A progress line on stderr while a terminal watches (files done / total, rate, ETA).
+
+    Redrawn at most ten times a second; silent when stderr is not a terminal or with --quiet.
+    """
+
+    def __init__(self, enabled: bool, width: int = 24) -> None:
+        self.enabled = enabled
+        self.width = width
+        self.started = time.monotonic()
+        self.drawn = 0.0
+        self.shown = False
+
+    def __call__(self, done: int, total: int, path: str) -> None:
+        if not self.enabled or total <= 0:
+            return
+        now = time.monotonic()
+        if done < total and now - self.drawn < 0.1:
+            return
+        self.drawn = now
+        elapsed = max(now - self.started, 1e-6)
+        rate = done / elapsed
+        eta = (total - done) / rate if rate > 0 else 0.0
+        filled = self.width * done // total
+        bar = "#" * filled + "-" * (self.width - filled)
+        line = (
+            f"Indexing [{bar}] {done}/{total} files  {rate:.0f} files/s  "
+            f"ETA {int(eta) // 60}:{int(eta) % 60:02d}  {path[-30:]}"
+        )
+        click.echo(f"\r\x1b[K{line}", nl=False, err=True)
+        self.shown = True
+
+    def close(self) -> None:
+        """Clear the progress line (the summary line follows)."""
+        if self.shown:
+            click.echo("\r\x1b[K", nl=False, err=True)
+            self.shown = False
+
+
+def _summary(report: IndexReport) -> str:
+    verb = "Built" if report.rebuilt else "Synced"
+    return (
+        f"{verb} {report.index_dir}: {report.issues} issues from {report.folder} — "
+        f"{report.added} added, {report.updated} updated, {report.removed} removed, "
+        f"{report.unchanged} unchanged, {len(report.skipped)} skipped"
+        + (f" ({report.kept_stale} kept stale)" if report.kept_stale else "")
+        + f" in {report.seconds:.1f} s."
+    )
+
+
+# Skipped files listed on stderr after a sync; --json lists them all.
+_SKIPS_SHOWN = 20
+
+
+@main.command("index")
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=str))
+@click.option("--index-dir", envvar="NEWSLETTER_SEARCH_INDEX", help=INDEX_DIR_HELP)
+@click.option("--rebuild", is_flag=True, help="Rebuild from scratch instead of syncing.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Processes that parse and index (default: one per idle CPU; used from 500 files up).",
+)
+@click.option("--keep-stale", is_flag=True, help="Keep the old version of files that now fail.")
+@click.option(
+    "--max-size",
+    type=click.FloatRange(min=0.001),
+    default=20.0,
+    show_default=True,
+    help="Skip files larger than this many MB.",
+)
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for another indexer to finish.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def index_command(
+    folder: str | None,
+    index_dir: str | None,
+    rebuild: bool,
+    jobs: int | None,
+    keep_stale: bool,
+    max_size: float,
+    lock_timeout: float,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Index FOLDER (or re-sync the folder the index was built from)."""
+    from index import sync_index
+    from search.locate import default_index_dir
+
+    progress = _Progress(enabled=not quiet and sys.stderr.isatty())
+    with _errors():
+        try:
+            report = sync_index(
+                folder,
+                index_dir or default_index_dir(),
+                rebuild=rebuild,
+                jobs=jobs,
+                keep_stale=keep_stale,
+                max_bytes=int(max_size * 1024 * 1024),
+                lock_timeout=lock_timeout,
+                progress=progress,
+            )
+        except KeyboardInterrupt:
+            # Said here, not by `_errors`: a sync commits checkpoints as it goes.
+            progress.close()
+            click.echo(
+                "Interrupted; the index keeps what was last committed. Run the same command "
+                "again to finish.",
+                err=True,
+            )
+            sys.exit(130)
+        finally:
+            progress.close()
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        for skipped in report.skipped[:_SKIPS_SHOWN]:
+            click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
+        if len(report.skipped) > _SKIPS_SHOWN:
+            more = len(report.skipped) - _SKIPS_SHOWN
+            click.echo(f"... and {more} more skipped files (--json lists them all)", err=True)
+        if not quiet:
+            click.echo(_summary(report), err=True)
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    if report.issues == 0:
+        click.echo(
+            f"Error: nothing could be indexed in {report.folder} "
+            f"({report.files_seen} issue files seen, {len(report.skipped)} skipped).",
+            err=True,
+        )
+        sys.exit(1)
+
+
+# ---------------------------------------------------------------- search
+
+
+def _highlight(snippet: Snippet, color: bool) -> str:
+    text, out, last = snippet.text, [], 0
+    for span in snippet.spans:
+        out.append(text[last : span.start])
+        word = text[span.start : span.end]
+        out.append(click.style(word, bold=True, fg="yellow") if color else word)
+        last = span.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _describe(hit: Hit) -> str:
+    parts = [hit.newsletter or "?", hit.date.isoformat() if hit.date else "undated"]
+    if hit.kind == "story" and hit.issue_headline and hit.issue_headline != hit.headline:
+        parts.append(f"in “{hit.issue_headline}”")
+    parts.append(hit.path)
+    return " · ".join(parts)
+
+
+def _print_text(results: Results, color: bool, explain: bool) -> None:
+    if explain:
+        click.echo(f"Query: {results.explanation}", err=True)
+    for note in results.notes:
+        click.echo(f"Note: {note}", err=True)
+    if results.suggestion:
+        click.echo(f"Did you mean: {results.suggestion}?", color=color)
+    if not results.hits:
+        click.echo(f"No issues match {results.query!r}.", err=True)
+    else:
+        first, last = results.hits[0].rank, results.hits[-1].rank
+        click.echo(f"{first}-{last} of {results.total} hits", err=True)
+    for hit in results.hits:
+        title = click.style(hit.headline or "(no headline)", bold=True) if color else hit.headline
+        click.echo(f"{hit.rank:>3}. {title}", color=color)
+        click.echo(f"     {_describe(hit)}", color=color)
+        for snippet in hit.snippets:
+            click.echo(f"     {_highlight(snippet, color)}", color=color)
+        click.echo("")
+    for name, counts in results.facets.items():
+        if counts:
+            listed = ", ".join(f"{c.value} ({c.count})" for c in counts)
+            click.echo(f"{name}: {listed}", color=color)
+
+
+def _emit(results: Results, fmt: str, color: bool, explain: bool) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(results.to_json(), indent=2, ensure_ascii=False))
+    elif fmt == "jsonl":
+        for hit in results.to_json()["hits"]:
+            click.echo(json.dumps(hit, ensure_ascii=False))
+    elif fmt == "paths":
+        for path in dict.fromkeys(hit.path for hit in results.hits):
+            click.echo(path)
+    else:
+        _print_text(results, color, explain)
+
+
+def _format_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(
+        [
+            click.option("--index-dir", envvar="NEWSLETTER_SEARCH_INDEX", help=INDEX_DIR_HELP),
+            click.option(
+                "--limit",
+                "-n",
+                type=click.IntRange(min=1),
+                default=10,
+                show_default=True,
+                help="Hits per page.",
+            ),
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(FORMATS),
+                default="text",
+                show_default=True,
+                help="Output format.",
+            ),
+            click.option("--json", "as_json", is_flag=True, help="Same as --format json."),
+            click.option(
+                "--color/--no-color",
+                default=None,
+                help="Highlight in colour (default: only on a terminal).",
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def _read_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    from search.query import parse_date_expression
+
+    start, end = parse_date_expression(value, dt.date.today())
+    return start or end
+
+
+@main.command("search")
+@click.argument("words", nargs=-1, required=True)
+@_format_options
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--since", help="Only issues on or after this date (2024-10-01, 2024-10, ...).")
+@click.option("--until", help="Only issues on or before this date.")
+@click.option("--newsletter", help="Only issues of this newsletter.")
+@click.option("--author", help="Only issues by this author.")
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "newest", "oldest"]),
+    default="relevance",
+    show_default=True,
+)
+@click.option("--facets", is_flag=True, help="Show counts per newsletter, author and month.")
+@click.option("--stories", is_flag=True, help="Rank single stories (lead, briefs), not issues.")
+@click.option("--explain", is_flag=True, help="Show how the query was read.")
+def search_command(
+    words: tuple[str, ...],
+    index_dir: str | None,
+    limit: int,
+    fmt: str,
+    as_json: bool,
+    color: bool | None,
+    page: int,
+    since: str | None,
+    until: str | None,
+    newsletter: str | None,
+    author: str | None,
+    sort: str,
+    facets: bool,
+    stories: bool,
+    explain: bool,
+) -> None:
+    """Search the index: several WORDS form one query (see README for the query language)."""
+    from search import search
+
+    fmt = "json" if as_json else fmt
+    use_color = sys.stdout.isatty() if color is None else color
+    with _errors():
+        until_date = None
+        if until is not None:
+            from search.query import parse_date_expression
+
+            start, end = parse_date_expression(until, dt.date.today())
+            until_date = end or start
+        results = search(
+            index_dir,
+            " ".join(words),
+            limit=limit,
+            page=page,
+            since=_read_date(since),
+            until=until_date,
+            newsletter=newsletter,
+            author=author,
+            sort=sort,
+            facets=facets,
+            stories=stories,
+        )
+    _emit(results, fmt, use_color, explain)
+
+
+@main.command("similar")
+@click.argument("id_or_path")
+@_format_options
+def similar_command(
+    id_or_path: str,
+    index_dir: str | None,
+    limit: int,
+    fmt: str,
+    as_json: bool,
+    color: bool | None,
+) -> None:
+    """Issues most like the one with this id or path."""
+    from search import Searcher
+
+    fmt = "json" if as_json else fmt
+    use_color = sys.stdout.isatty() if color is None else color
+    with _errors(), Searcher(index_dir) as searcher:
+        results = searcher.similar(id_or_path, limit=limit)
+    _emit(results, fmt, use_color, False)
+
+
+# ---------------------------------------------------------------- show, stats
+
+
+@main.command("show")
+@click.argument("path_or_id")
+@click.option("--index-dir", envvar="NEWSLETTER_SEARCH_INDEX", help=INDEX_DIR_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print the parse as JSON.")
+def show_command(path_or_id: str, index_dir: str | None, as_json: bool) -> None:
+    """Show how a file (or an indexed issue, by id) is parsed: every field."""
+    from index import describe_issues
+
+    with _errors():
+        issues = describe_issues(path_or_id, index_dir)
+    if as_json:
+        click.echo(
+            json.dumps(issues if len(issues) > 1 else issues[0], indent=2, ensure_ascii=False)
+        )
+        return
+    for number, issue in enumerate(issues):
+        if number:
+            click.echo("")
+        for key, value in issue.items():
+            if key == "briefs":
+                click.echo(f"briefs: {len(value)}")
+                for brief in value:
+                    author = f" — {brief['author']}" if brief["author"] else ""
+                    click.echo(f"  [{brief['section']}] {brief['headline']}{author}")
+                    if brief["text"]:
+                        click.echo(f"      {brief['text']}")
+                    if brief["link"]:
+                        click.echo(f"      <{brief['link']}>")
+            elif isinstance(value, list):
+                click.echo(f"{key}: {', '.join(map(str, value))}")
+            elif key == "body":
+                click.echo(f"body ({len(value)} characters):")
+                for paragraph in str(value).split("\n\n"):
+                    click.echo(f"  {paragraph}")
+            else:
+                click.echo(f"{key}: {value if value is not None else ''}")
+
+
+@main.command("stats")
+@click.option("--index-dir", envvar="NEWSLETTER_SEARCH_INDEX", help=INDEX_DIR_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def stats_command(index_dir: str | None, as_json: bool) -> None:
+    """Figures about the index: issues per newsletter, dates, size, last sync."""
+    from index import index_stats
+    from search.locate import default_index_dir
+
+    with _errors():
+        stats = index_stats(index_dir or default_index_dir())
+    if as_json:
+        click.echo(json.dumps(stats, indent=2, ensure_ascii=False))
+        return
+    dates = f"{stats['first_date'] or '?'} to {stats['last_date'] or '?'}"
+    sync = stats["last_sync"] or "never"
+    if not stats["last_sync_complete"]:
+        sync += " (interrupted: run `newsletter-search index` to finish it)"
+    lines = [
+        f"index:          {stats['index_dir']} (schema version {stats['schema_version']})",
+        f"folder:         {stats['folder']}",
+        f"issues:         {stats['issues']} ({stats['stories']} stories) from {stats['files']}"
+        f" files, {stats['files_skipped']} skipped",
+        f"dates:          {dates}",
+        f"size on disk:   {_megabytes(stats['size_bytes'])}",
+        f"last sync:      {sync}",
+        "newsletters:",
+        *(f"  {count:>7}  {name}" for name, count in stats["newsletters"].items()),
+    ]
+    for line in lines:
+        click.echo(line)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size / 1000:.1f} kB"
+
+
+if __name__ == "__main__":
+    main()

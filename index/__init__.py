@@ -1,0 +1,86 @@
+"""Parsing newsletter issues into fields and writing them into a search index.
+
+Names load on first use (PEP 562), so that `search` can import `index.schema` without pulling in
+the HTML and Markdown parsers, and a CLI search stays quick to start.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from index.errors import (
+        IndexLockedError,
+        IndexMissingError,
+        IndexUnusableError,
+        IndexWriteError,
+        IssueNotFoundError,
+        IssueReadError,
+        NewsletterSearchError,
+        NothingIndexedError,
+        QueryError,
+    )
+    from index.inspection import describe_issues, index_stats, issue_to_json
+    from index.model import Brief, Issue
+    from index.parse import detect_format, parse_file, parse_issue
+    from index.schema import SCHEMA_VERSION
+    from index.writer import IndexReport, Skipped, build_index, sync_index
+
+_WHERE = {
+    "Brief": "index.model",
+    "Issue": "index.model",
+    "parse_issue": "index.parse",
+    "parse_file": "index.parse",
+    "detect_format": "index.parse",
+    "build_index": "index.writer",
+    "sync_index": "index.writer",
+    "IndexReport": "index.writer",
+    "Skipped": "index.writer",
+    "describe_issues": "index.inspection",
+    "index_stats": "index.inspection",
+    "issue_to_json": "index.inspection",
+    "SCHEMA_VERSION": "index.schema",
+    "NewsletterSearchError": "index.errors",
+    "IssueReadError": "index.errors",
+    "IndexMissingError": "index.errors",
+    "IndexUnusableError": "index.errors",
+    "IndexLockedError": "index.errors",
+    "IndexWriteError": "index.errors",
+    "NothingIndexedError": "index.errors",
+    "IssueNotFoundError": "index.errors",
+    "QueryError": "index.errors",
+}
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Brief",
+    "IndexLockedError",
+    "IndexMissingError",
+    "IndexReport",
+    "IndexUnusableError",
+    "IndexWriteError",
+    "Issue",
+    "IssueNotFoundError",
+    "IssueReadError",
+    "NewsletterSearchError",
+    "NothingIndexedError",
+    "QueryError",
+    "Skipped",
+    "build_index",
+    "describe_issues",
+    "detect_format",
+    "index_stats",
+    "issue_to_json",
+    "parse_file",
+    "parse_issue",
+    "sync_index",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'index' has no attribute {name!r}")
+    value = getattr(import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value

@@ -1,0 +1,70 @@
+"""The project's one exception tree, shared by `index` and `search`.
+
+    NewsletterSearchError            anything this project raises on purpose
+    ├── IssueReadError               one file could not be read or parsed (reported, then skipped)
+    ├── IndexMissingError            no index at the given location yet
+    ├── IndexUnusableError           index from an older schema version, or a damaged directory
+    ├── IndexLockedError             another indexer holds the index's write lock
+    ├── IndexWriteError              writing failed (disk full, permissions); the old index is kept
+    ├── NothingIndexedError          a folder held no file that could be indexed
+    ├── IssueNotFoundError           no indexed issue has the given id or path
+    └── QueryError                   a query string that cannot be read (says where and what to fix)
+
+Every message says what failed and what to try next; the CLI maps the tree to exit codes
+in one place.
+"""
+
+from __future__ import annotations
+
+
+class NewsletterSearchError(Exception):
+    """Base of every error newsletter-search raises on purpose."""
+
+
+class IssueReadError(NewsletterSearchError):
+    """A file could not be read, decoded or parsed as an issue."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class IndexMissingError(NewsletterSearchError):
+    """There is no index at the location asked for."""
+
+
+class IndexUnusableError(NewsletterSearchError):
+    """The index exists but cannot be used as it is (old schema, damaged files)."""
+
+
+class IndexLockedError(NewsletterSearchError):
+    """Another process holds the index's write lock."""
+
+
+class IndexWriteError(NewsletterSearchError):
+    """Writing the index failed; the previous index is left as it was."""
+
+
+class NothingIndexedError(NewsletterSearchError):
+    """The folder held files, but none of them could be indexed."""
+
+
+class IssueNotFoundError(NewsletterSearchError):
+    """No indexed issue has the id or path asked for."""
+
+
+class QueryError(NewsletterSearchError):
+    """A query string that cannot be read; `position` is the 0-based offset of the problem."""
+
+    def __init__(self, message: str, query: str = "", position: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.query = query
+        self.position = position
+
+    def __str__(self) -> str:
+        if self.position is None or not self.query:
+            return self.message
+        caret = " " * self.position + "^"
+        return f"{self.message} (at position {self.position})\n  {self.query}\n  {caret}"

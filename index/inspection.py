@@ -1,0 +1,141 @@
+"""Looking at an index and at single files: how a file parses, and figures about an index."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+from whoosh import query as wq
+from whoosh import sorting
+
+from index.errors import IndexMissingError, IndexUnusableError, IssueNotFoundError
+from index.model import Issue
+from index.parse import parse_file
+from index.schema import KIND_ISSUE
+from index.state import REBUILD_HINT, FileRecord
+from index.storage import open_index
+
+
+def issue_to_json(issue: Issue) -> dict[str, Any]:
+    """Every field of an issue as JSON-ready values (dates as ISO strings)."""
+    data = dataclasses.asdict(issue)
+    data["date"] = issue.date.isoformat() if issue.date else None
+    data["briefs"] = [dataclasses.asdict(brief) for brief in issue.briefs]
+    data["sections"] = list(issue.sections)
+    data["links"] = list(issue.links)
+    data["authors"] = list(issue.all_authors)
+    return data
+
+
+def _records(index_dir: Path) -> tuple[Path, dict[str, FileRecord]]:
+    """The indexed folder and the record of every source file of the committed index."""
+    opened = open_index(index_dir, with_state=True)
+    opened.close()
+    assert opened.state is not None
+    return Path(opened.manifest.folder or "."), opened.state.files
+
+
+def describe_issues(
+    path_or_id: str, index_dir: str | os.PathLike[str] | None = None
+) -> list[dict[str, Any]]:
+    """How a file parses (all its issues), or how the indexed issue with this id parses."""
+    candidate = Path(path_or_id).expanduser()
+    root: Path | None = None
+    wanted: str | None = None
+    if index_dir is not None:
+        try:
+            folder, records = _records(Path(index_dir).expanduser().resolve())
+        except IndexMissingError:
+            folder, records = Path("."), {}
+        if not candidate.exists():
+            for relpath, record in records.items():
+                if path_or_id == relpath or path_or_id in record.ids:
+                    candidate, wanted = folder / relpath, path_or_id
+                    break
+        if candidate.exists() and candidate.resolve().is_relative_to(folder):
+            root = folder
+    if not candidate.exists():
+        raise IssueNotFoundError(
+            f"{path_or_id!r} is neither a file nor the id of an indexed issue. Give a file path, "
+            "or an id as shown by `newsletter-search search --json`."
+        )
+    issues = parse_file(candidate.resolve(), root or candidate.resolve().parent)
+    chosen = [i for i in issues if i.id == wanted] if wanted and "#" in wanted else issues
+    return [issue_to_json(issue) for issue in chosen or issues]
+
+
+def _size(path: Path) -> int:
+    total = 0
+    for item in path.rglob("*"):
+        with contextlib.suppress(OSError):  # a sync may remove files while we add them up
+            if item.is_file():
+                total += item.stat().st_size
+    return total
+
+
+def index_stats(index_dir: str | os.PathLike[str]) -> dict[str, Any]:
+    """Issues per newsletter, date range, size on disk, last sync, folder, schema version."""
+    target = Path(index_dir).expanduser().resolve()
+    opened = open_index(target, with_state=True)
+    manifest, state = opened.manifest, opened.state
+    assert state is not None
+    try:
+        figures = _figures(opened.searcher)
+    except Exception as error:  # a segment that opened but cannot be read is damage too
+        raise IndexUnusableError(
+            f"The index at {target} is damaged ({type(error).__name__}: {error}). {REBUILD_HINT}"
+        ) from error
+    finally:
+        opened.close()
+    return {
+        "index_dir": str(target),
+        "folder": manifest.folder,
+        "schema_version": manifest.schema_version,
+        "issues": figures["issues"],
+        "stories": figures["stories"],
+        "files": len(state.files),
+        "files_skipped": sum(1 for record in state.files.values() if record.error),
+        "first_date": figures["first_date"],
+        "last_date": figures["last_date"],
+        "created": manifest.created,
+        "last_sync": manifest.last_sync or state.synced,
+        "last_sync_complete": state.complete,
+        "size_bytes": _size(target),
+        "newsletters": figures["newsletters"],
+    }
+
+
+def _figures(searcher: Any) -> dict[str, Any]:
+    """Counts and dates from the index itself."""
+    issues = wq.Term("kind", KIND_ISSUE)
+    found = searcher.search(
+        issues,
+        limit=None,
+        groupedby={"n": sorting.FieldFacet("newsletter_key")},
+        maptype=sorting.Count,
+    )
+    per_key: dict[Any, int] = found.groups("n")
+    names = {}
+    for key in per_key:
+        doc = searcher.document(newsletter_key=key, kind=KIND_ISSUE)
+        names[key] = doc["newsletter"] if doc else str(key)
+    dated = wq.And([issues, wq.Every("date")])
+    oldest = searcher.search(dated, limit=1, sortedby="date")
+    newest = searcher.search(dated, limit=1, sortedby="date", reverse=True)
+    total = found.scored_length()
+    ranked = sorted(per_key.items(), key=lambda item: (-item[1], names[item[0]]))
+    return {
+        "issues": total,
+        "stories": searcher.doc_count() - total,
+        "first_date": _day(oldest[0].get("date")) if len(oldest) else None,
+        "last_date": _day(newest[0].get("date")) if len(newest) else None,
+        "newsletters": {names[key]: count for key, count in ranked},
+    }
+
+
+def _day(value: Any) -> str | None:
+    return value.date().isoformat() if isinstance(value, dt.datetime) else None

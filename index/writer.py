@@ -1,0 +1,348 @@
+"""Writing the index: bring a whoosh store in step with a folder, incrementally or from scratch.
+
+Every commit publishes one whoosh generation (atomic: whoosh renames its table of contents into
+place) together with `state-<generation>.json`, the record of every source file it reflects, so
+the record and the index never disagree (see `index.state`). A long sync commits a checkpoint now
+and then, so a killed run loses little and the next run carries on from there. The first build
+works in place (a killed first build resumes); a rebuild of an existing index writes a new store
+and switches the manifest to it only once it is complete, so searches see the old index until then.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+
+from index.errors import (
+    IndexMissingError,
+    IndexUnusableError,
+    IndexWriteError,
+    IssueReadError,
+    NothingIndexedError,
+)
+from index.parse import DEFAULT_MAX_BYTES, parse_file
+from index.scan import FileRecord, Plan, SeenFile, hash_file, is_racy, plan_sync
+from index.schema import SCHEMA_VERSION, build_schema
+from index.session import FileResult, Outcome, ProgressCallback, Session, Settings, add_issues
+from index.state import State, read_state, write_state
+from index.storage import open_store, tidy_store
+from index.store import (
+    Manifest,
+    new_store_name,
+    now_iso,
+    read_manifest,
+    remembered_folder,
+    remove_other_stores,
+    store_path,
+    write_lock,
+    write_manifest,
+)
+
+__all__ = ["IndexReport", "Skipped", "add_issues", "build_index", "read_source", "sync_index"]
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file that is not indexed as it now is, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """What a sync or rebuild did.
+
+    Every issue file of the folder is counted once: `added` (new), `updated` (changed and
+    re-indexed), `unchanged`, or `skipped` (could not be read or parsed; `kept_stale` of those
+    still have their previous version indexed, as the user asked). `removed` counts files whose
+    issues left the index: deleted files, and changed files that now fail. `ignored` counts files
+    that are not issues at all (images, feeds, READMEs). `checkpoints` counts intermediate commits.
+    """
+
+    folder: str
+    index_dir: str
+    rebuilt: bool
+    added: int
+    updated: int
+    removed: int
+    unchanged: int
+    skipped: tuple[Skipped, ...]
+    kept_stale: int
+    ignored: int
+    issues: int
+    files_seen: int
+    seconds: float
+    checkpoints: int = 0
+    warnings: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        data = dict(self.__dict__)
+        data["skipped"] = [{"path": s.path, "reason": s.reason} for s in self.skipped]
+        data["warnings"] = list(self.warnings)
+        return data
+
+
+def read_source(seen: SeenFile, root: Path, max_bytes: int) -> FileResult:
+    """Hash and parse one file, noticing when it changes while being read.
+
+    The record keeps the stat taken before reading. If the file changed while it was read, the
+    record's hash is left empty, so the next sync sees a new stat, finds no matching hash and
+    reads the file again: nothing written during a sync is missed.
+    """
+    try:
+        before = os.stat(seen.path)
+    except OSError as problem:
+        reason = problem.strerror or str(problem)
+        return FileResult(seen.relpath, FileRecord(seen.size, seen.mtime_ns, "", (), reason))
+    read_ns = time.time_ns()
+    digest, issues, error, after = "", [], None, before
+    try:
+        known = seen.sha256 if (seen.size, seen.mtime_ns) == _stat(before) else None
+        digest = known or hash_file(seen.path)
+        issues = parse_file(seen.path, root, max_bytes=max_bytes)
+        after = os.stat(seen.path)
+    except IssueReadError as problem:
+        error = problem.reason
+    except OSError as problem:
+        error = problem.strerror or str(problem)
+    if _stat(after) != _stat(before):
+        digest = ""
+    record = FileRecord(
+        before.st_size,
+        before.st_mtime_ns,
+        digest,
+        tuple(issue.id for issue in issues),
+        error,
+        is_racy(before.st_mtime_ns, read_ns),
+    )
+    return FileResult(seen.relpath, record, tuple(issues))
+
+
+def _stat(result: os.stat_result) -> tuple[int, int]:
+    return result.st_size, result.st_mtime_ns
+
+
+def sync_index(
+    folder: str | os.PathLike[str] | None,
+    index_dir: str | os.PathLike[str],
+    *,
+    rebuild: bool = False,
+    jobs: int | None = None,
+    keep_stale: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    lock_timeout: float = 10.0,
+    progress: ProgressCallback | None = None,
+    checkpoint_seconds: float = 60.0,
+) -> IndexReport:
+    """Bring the index at `index_dir` in step with `folder` (None: the folder it was built from).
+
+    Creates the index when there is none; `rebuild` builds a new one from scratch and replaces
+    the old one once complete. When there are many files to read, `jobs` worker processes parse
+    and index them (default: `default_jobs()`; they are started with "spawn", so a script that calls
+    this needs the usual `if __name__ == "__main__":` guard). A commit is made every
+    `checkpoint_seconds` so that an interrupted sync loses little. Raises IndexLockedError,
+    IndexUnusableError, IndexWriteError or NothingIndexedError, each saying what to do.
+    """
+    started = time.perf_counter()
+    target = Path(index_dir).expanduser().resolve()
+    with write_lock(target, timeout=lock_timeout):
+        manifest = _usable_manifest(target, rebuild)
+        source = _source_folder(folder, manifest, target)
+        # One index follows one folder: another folder means starting afresh.
+        if manifest is not None and manifest.folder != str(source):
+            rebuild = True
+        settings = Settings(
+            read_source, jobs or default_jobs(), keep_stale, max_bytes, progress, checkpoint_seconds
+        )
+        if manifest is None:
+            report = _first_build(target, source, settings)
+        elif rebuild:
+            report = _rebuild_aside(target, source, manifest, settings)
+        else:
+            report = _sync(target, source, manifest, settings)
+    return replace(report, seconds=round(time.perf_counter() - started, 3))
+
+
+def build_index(
+    folder: str | os.PathLike[str], index_dir: str | os.PathLike[str], **options: Any
+) -> IndexReport:
+    """Index `folder` into `index_dir`: a sync that creates the index when there is none."""
+    return sync_index(folder, index_dir, **options)
+
+
+def default_jobs() -> int:
+    """Worker processes when the caller does not say: one per CPU that is not already busy.
+
+    Measured on 2 CPUs (bench/sync.py, 20news and BBC): a second process splits the work but
+    adds ~10% CPU, so it only pays when a core is idle; with the machine busy (load average
+    2.5-3.5 from other work) two processes were no faster than one (20news full build 146 s
+    against 130 s). Hence: CPUs minus the 1-minute load average, at least one.
+    """
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    try:
+        busy = os.getloadavg()[0]
+    except OSError:
+        busy = 0.0
+    return max(1, min(cpus, round(cpus - busy)))
+
+
+def _usable_manifest(target: Path, rebuild: bool) -> Manifest | None:
+    try:
+        return read_manifest(target)
+    except IndexMissingError:
+        return None
+    except IndexUnusableError:
+        if rebuild:
+            return None  # an old or damaged index: the rebuild replaces it
+        raise
+
+
+def _source_folder(
+    folder: str | os.PathLike[str] | None, manifest: Manifest | None, target: Path
+) -> Path:
+    if folder is None:
+        # A rebuild of an unreadable index still goes back to the folder it came from.
+        folder = manifest.folder if manifest is not None else remembered_folder(target)
+        if not folder:
+            raise IndexMissingError(
+                f"No folder given, and there is no index at {target} that remembers one. "
+                "Run `newsletter-search index FOLDER`."
+            )
+    source = Path(folder).expanduser().resolve()
+    if not source.is_dir():
+        raise NothingIndexedError(
+            f"The folder {source} does not exist or is not a folder. Give the folder of issues "
+            "to index: `newsletter-search index FOLDER`."
+        )
+    return source
+
+
+def _first_build(target: Path, source: Path, settings: Settings) -> IndexReport:
+    """No usable index yet: build one in place, published from its first checkpoint on."""
+    remove_other_stores(target, None)
+    store = _new_store(target, source)
+    created = now_iso()
+    write_manifest(target, Manifest(SCHEMA_VERSION, store.name, str(source), created, None))
+    return _sync(target, source, read_manifest(target), settings, rebuilt=True)
+
+
+def _rebuild_aside(
+    target: Path, source: Path, manifest: Manifest, settings: Settings
+) -> IndexReport:
+    """Build a new store beside the current one; switch to it only when it is complete."""
+    remove_other_stores(target, manifest.store)
+    store = _new_store(target, source)
+    try:
+        ix = open_store(store, mmap=False)
+        plan = plan_sync(source, {})
+        session = Session(store, ix, source, {}, plan, replace(settings, checkpoint_seconds=None))
+        outcome = session.run(complete_before=False)
+        if _issue_count(outcome.records) == 0:
+            raise NothingIndexedError(
+                f"Nothing could be indexed in {source} ({plan.seen} issue files seen, "
+                f"{len(outcome.skipped)} skipped); the index at {target} was left as it was."
+            )
+        now = now_iso()
+        # The switch: searches opened from here on read the new store.
+        write_manifest(target, Manifest(SCHEMA_VERSION, store.name, str(source), now, now))
+    except BaseException:
+        shutil.rmtree(store, ignore_errors=True)
+        raise
+    remove_other_stores(target, store.name)
+    return _report(target, source, plan, outcome, rebuilt=True, warnings=())
+
+
+def _sync(
+    target: Path, source: Path, manifest: Manifest, settings: Settings, rebuilt: bool = False
+) -> IndexReport:
+    """Bring the current store in step with the folder, doing only the work that changed."""
+    remove_other_stores(target, manifest.store)  # left by a rebuild that was killed
+    store = store_path(target, manifest)
+    ix = open_store(store, mmap=False)
+    state = read_state(store, ix.latest_generation())
+    tidy_store(store, ix)
+    plan = plan_sync(source, state.files)
+    if "" in plan.unlisted:
+        raise NothingIndexedError(f"The folder {source} cannot be read: {plan.unlisted['']}.")
+    known = _issue_count(state.files)
+    if plan.seen == 0 and known:
+        raise NothingIndexedError(
+            f"The folder {source} holds no issue files now, but the index holds {known} issues"
+            " from it. If it is a drive that is not mounted, mount it and try again; if every"
+            " issue really is gone, run `newsletter-search index --rebuild`."
+        )
+    outcome = Session(store, ix, source, state.files, plan, settings).run(state.complete)
+    return _report(target, source, plan, outcome, rebuilt=rebuilt, warnings=_touch(target))
+
+
+def _new_store(target: Path, source: Path) -> Path:
+    """A new store holding a committed, empty index (generation 0) and its empty record."""
+    store = target / new_store_name()
+    try:
+        store.mkdir(parents=True)
+        whoosh_index.create_in(str(store), build_schema()).close()
+        write_state(store, 0, State(folder=str(source), files={}, complete=False))
+    except (OSError, IndexWriteError) as error:
+        shutil.rmtree(store, ignore_errors=True)
+        if isinstance(error, IndexWriteError):
+            raise
+        raise IndexWriteError(
+            f"Could not create an index in {store}: {error.strerror or error}. The index that"
+            " was there before, if any, is kept."
+        ) from error
+    return store
+
+
+def _touch(target: Path) -> tuple[str, ...]:
+    """Record the time of this sync in the manifest; the index itself is already committed."""
+    try:
+        manifest = read_manifest(target)
+        write_manifest(target, replace(manifest, last_sync=now_iso()))
+    except (IndexWriteError, IndexUnusableError, IndexMissingError) as error:
+        return (f"The index is committed, but its last-sync time was not recorded: {error}",)
+    return ()
+
+
+def _issue_count(records: dict[str, FileRecord]) -> int:
+    return sum(len(record.ids) for record in records.values())
+
+
+def _report(
+    target: Path,
+    source: Path,
+    plan: Plan,
+    outcome: Outcome,
+    *,
+    rebuilt: bool,
+    warnings: tuple[str, ...],
+) -> IndexReport:
+    counts = outcome.counts
+    skipped = tuple(Skipped(path, reason) for path, reason in sorted(outcome.skipped.items()))
+    unchanged = sum(1 for rel in [*plan.unchanged, *plan.touched] if rel not in outcome.skipped)
+    return IndexReport(
+        folder=str(source),
+        index_dir=str(target),
+        rebuilt=rebuilt,
+        added=counts["added"],
+        updated=counts["updated"],
+        removed=counts["removed"],
+        unchanged=unchanged,
+        skipped=skipped,
+        kept_stale=counts["kept_stale"],
+        ignored=plan.ignored,
+        issues=_issue_count(outcome.records),
+        files_seen=plan.seen,
+        seconds=0.0,
+        checkpoints=outcome.checkpoints,
+        warnings=warnings,
+    )

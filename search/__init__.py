@@ -1,0 +1,23 @@
+"""Querying the index: query language, ranking, highlighting and the public query API."""
+
+from __future__ import annotations
+
+from index.errors import QueryError
+from search.locate import default_index_dir
+from search.model import FacetCount, Hit, Results, Snippet, Span
+from search.query import ParsedQuery, parse_query
+from search.searcher import Searcher, search
+
+__all__ = [
+    "FacetCount",
+    "Hit",
+    "ParsedQuery",
+    "QueryError",
+    "Results",
+    "Searcher",
+    "Snippet",
+    "Span",
+    "default_index_dir",
+    "parse_query",
+    "search",
+]

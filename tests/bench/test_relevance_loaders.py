@@ -1,0 +1,271 @@
+"""The relevance benchmark's SMART loaders, query sanitizer and metrics, on tiny inputs."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from bench.relevance import (
+    Collection,
+    Document,
+    Settings,
+    average_precision,
+    cisi_from_texts,
+    cran_from_texts,
+    document_file_text,
+    evaluate,
+    load_cisi,
+    load_cran,
+    markdown_table,
+    ndcg_at,
+    parse_cisi_qrels,
+    parse_cran_qrels,
+    parse_smart,
+    precision_at,
+    recall_at,
+    sanitize_query,
+    sweep_grid,
+    write_documents,
+)
+
+CRAN_DOCS = (
+    ".I 1\r\n"
+    ".T\r\n"
+    "flow over a flat\r\n"
+    "plate .\r\n"
+    ".A\r\n"
+    "smith,j.\r\n"
+    ".B\r\n"
+    "j. ae. scs. 25, 1958, 324.\r\n"
+    ".W\r\n"
+    "flow over a flat\r\n"
+    "plate .\r\n"
+    "  the boundary layer was measured .\r\n"
+    ".I 2\r\n"
+    ".T\r\n"
+    ".A\r\n"
+    ".B\r\n"
+    ".W\r\n"
+    ".I 3\r\n"
+    ".T\r\n"
+    "shock waves .\r\n"
+    ".A\r\n"
+    "lee,b.\r\n"
+    ".B\r\n"
+    "naca tn 1000\r\n"
+    ".W\r\n"
+    "shock waves .\r\n"
+    ".W\r\n"
+    "in supersonic flow .\r\n"
+)
+CRAN_QUERIES = (
+    ".I 001\r\n"
+    ".W\r\n"
+    "what is the boundary layer\r\n"
+    "over a flat plate ?\r\n"
+    ".I 002\r\n"
+    ".W\r\n"
+    "shock waves (supersonic) .\r\n"
+    ".I 004\r\n"
+    ".W\r\n"
+    "anything else .\r\n"
+)
+CRAN_QRELS = "1 1 2 \r\n1 3 -1 \r\n2  3  1\r\n2 1 4\r\n3 2 -1\r\n"
+
+CISI_DOCS = (
+    ".I 1\n"
+    ".T\n"
+    "18 Editions of the Dewey Decimal Classifications\n"
+    ".A\n"
+    "Comaromi, J.P.\n"
+    ".W\n"
+    "   The present study is a history of the DEWEY Decimal\n"
+    "Classification.\n"
+    ".X\n"
+    "1\t5\t1\n"
+    "92\t1\t1\n"
+    ".I 2\n"
+    ".T \n"
+    "Use Made of Technical Libraries\n"
+    ".A \n"
+    "Slater, M.\n"
+    ".W\n"
+    "How engineers use libraries.\n"
+    ".X\n"
+    "2\t6\t2\n"
+)
+CISI_QUERIES = (
+    ".I 1\n"
+    ".W\n"
+    "What problems are there in making up descriptive titles?\n"
+    ".I 2\n"
+    ".T\n"
+    "Library Networking\n"
+    ".A\n"
+    "Avram, H.D.\n"
+    ".W\n"
+    "Bibliographic control before and after MARC.\n"
+    ".I 3\n"
+    ".W\n"
+    "Nobody judged this one.\n"
+)
+CISI_QRELS = "     1     1\t0\t0.000000\n     1     2\t0\t0.000000\n2 2 0 0.000000\n"
+
+
+def test_parse_smart_reads_crlf_records_and_joins_repeated_fields() -> None:
+    records = parse_smart(CRAN_DOCS)
+    assert [record.id for record in records] == ["1", "2", "3"]
+    assert records[0].fields["T"] == "flow over a flat\nplate ."
+    assert records[0].fields["A"] == "smith,j."
+    assert "\r" not in records[0].fields["W"]
+    assert records[1].fields == {"T": "", "A": "", "B": "", "W": ""}
+    assert records[2].fields["W"] == "shock waves .\nin supersonic flow ."
+
+
+def test_parse_smart_ignores_text_before_the_first_record() -> None:
+    assert parse_smart("header line\n.I 7\n.W\nbody\n") == parse_smart(".I 7\n.W\nbody\n")
+    assert parse_smart("") == []
+
+
+def test_cran_numbers_queries_by_position_and_grades_codes() -> None:
+    collection = cran_from_texts(CRAN_DOCS, CRAN_QUERIES, CRAN_QRELS)
+    assert list(collection.queries) == ["1", "2", "3"]  # ids 001, 002, 004 in the file
+    assert collection.queries["1"] == "what is the boundary layer over a flat plate ?"
+    assert collection.documents["1"] == Document(
+        "1",
+        "flow over a flat plate .",
+        "flow over a flat plate . the boundary layer was measured .",
+    )
+    assert collection.documents["2"] == Document("2", "", "")
+    # gain = 5 - code; -1 is not relevant, so query 3 (only a -1) is not judged.
+    assert collection.judgements == {"1": {"1": 3}, "2": {"3": 4, "1": 1}}
+    assert collection.judged == ["1", "2"]
+
+
+def test_cran_qrels_skip_blank_lines_and_keep_the_best_code_of_a_repeated_pair() -> None:
+    assert parse_cran_qrels("\r\n5 9 3\r\n5 9 1\r\n\r\n") == {"5": {"9": 4}}
+
+
+def test_cisi_ignores_citations_and_reads_mixed_whitespace_qrels() -> None:
+    collection = cisi_from_texts(CISI_DOCS, CISI_QUERIES, CISI_QRELS)
+    first = collection.documents["1"]
+    assert first.title == "18 Editions of the Dewey Decimal Classifications"
+    assert first.text == "The present study is a history of the DEWEY Decimal Classification."
+    assert collection.documents["2"].title == "Use Made of Technical Libraries"
+    assert collection.queries["2"] == "Bibliographic control before and after MARC."
+    assert collection.judgements == {"1": {"1": 1, "2": 1}, "2": {"2": 1}}
+    assert collection.judged == ["1", "2"]  # query 3 has no judgements
+
+
+def test_parse_cisi_qrels_tabs_and_spaces() -> None:
+    assert parse_cisi_qrels("  3\t 10 0\t0.000000\r\n3 11 0 0.000000") == {"3": {"10": 1, "11": 1}}
+
+
+def test_average_precision_by_hand() -> None:
+    relevant = {"a": 1, "b": 1, "c": 1, "d": 1}
+    # Hits at ranks 1, 3 and 5; d is never found: (1/1 + 2/3 + 3/5) / 4.
+    assert average_precision(["a", "x", "b", "y", "c"], relevant) == pytest.approx(0.5666667)
+    assert average_precision([], relevant) == 0.0
+    assert average_precision(["a"], {}) == 0.0
+
+
+def test_ndcg_by_hand() -> None:
+    gains = {"a": 3, "b": 1, "c": 2}
+    dcg = 3 / math.log2(3) + 1 / math.log2(4)
+    ideal = 3 + 2 / math.log2(3) + 1 / math.log2(4)
+    assert ndcg_at(["x", "a", "b"], gains, 3) == pytest.approx(dcg / ideal)
+    assert ndcg_at(["x", "a", "b"], gains, 3) == pytest.approx(0.5024905)
+    assert ndcg_at(["a", "c", "b"], gains, 3) == pytest.approx(1.0)
+    assert ndcg_at(["a", "c", "b", "x"], gains, 2) == pytest.approx(1.0)
+    assert ndcg_at(["x"], {}, 10) == 0.0
+
+
+def test_precision_and_recall_at_k_by_hand() -> None:
+    relevant = {"a": 1, "b": 2, "c": 1, "d": 4}
+    assert precision_at(["a", "x", "b"], relevant, 2) == pytest.approx(0.5)
+    assert precision_at(["a", "x", "b"], relevant, 5) == pytest.approx(0.4)  # short list
+    assert recall_at(["a", "x", "b", "c"], relevant, 2) == pytest.approx(0.25)
+    assert recall_at(["a", "x", "b", "c"], relevant, 100) == pytest.approx(0.75)
+    assert recall_at(["a"], {}, 10) == 0.0
+
+
+def test_evaluate_averages_over_judged_queries_only() -> None:
+    judgements = {"1": {"a": 1}, "2": {"b": 2, "c": 1}, "3": {}}
+    rankings = {"1": ["a"], "2": ["x", "b"], "3": ["a"]}
+    scores = evaluate(rankings, judgements)
+    assert scores.queries == 2
+    assert scores.map == pytest.approx((1.0 + 0.25) / 2)
+    assert scores.p10 == pytest.approx((0.1 + 0.1) / 2)
+    assert scores.r100 == pytest.approx((1.0 + 0.5) / 2)
+    second = (2 / math.log2(3)) / (2 + 1 / math.log2(3))
+    assert scores.ndcg10 == pytest.approx((1.0 + second) / 2)
+    assert evaluate({}, {}).queries == 0
+
+
+def test_sanitize_query_keeps_words_only() -> None:
+    text = 'What is "x-ray" (scattering)? a*b: NOT c\'s AND d_1'
+    assert sanitize_query(text) == "what is x ray scattering a b not c's and d_1"
+    assert sanitize_query("?? () -- **") == ""
+
+
+def test_documents_are_written_as_title_blank_line_text(tmp_path: Path) -> None:
+    collection = Collection(
+        "tiny",
+        {
+            "1": Document("1", "A title", "The text."),
+            "2": Document("2", "", ""),
+            "12": Document("12", "", "Text only."),
+        },
+        {},
+        {},
+    )
+    ids = write_documents(collection, tmp_path)
+    assert ids == {"0001.txt": "1", "0012.txt": "12"}  # the empty document gets no file
+    assert (tmp_path / "0001.txt").read_text(encoding="utf-8") == "A title\n\nThe text.\n"
+    assert document_file_text(collection.documents["12"]) == "Text only.\n"
+
+
+def test_a_written_document_parses_as_headline_and_body(tmp_path: Path) -> None:
+    from index import parse_issue
+
+    doc = Document("7", "Shock waves in supersonic flow .", "the flow was measured . " * 20)
+    (tmp_path / "0007.txt").write_text(document_file_text(doc), encoding="utf-8")
+    issue = parse_issue(tmp_path / "0007.txt", tmp_path)
+    assert issue.headline == doc.title
+    assert issue.body == doc.text.strip()
+    assert issue.standfirst == "" and issue.byline == ""
+
+
+def test_sweep_grid_starts_with_the_shipped_settings_and_has_no_duplicates() -> None:
+    shipped = Settings(3.0, 1.0, 3, 1000.0)
+    grid = sweep_grid(shipped)
+    assert grid[0] == shipped
+    assert len(grid) == len(set(grid))
+    assert Settings(0.5, 1.0, 3, 0.0) in grid
+    assert Settings(3.0, 0.0, 3, 1000.0) in grid
+    assert len(grid) == 11
+
+
+def test_markdown_table() -> None:
+    assert markdown_table(["a", "b"], [["x", "1"]]) == "| a | b |\n| --- | ---: |\n| x | 1 |"
+
+
+def test_real_collections_load(shared_corpus: Path) -> None:
+    corpus = shared_corpus / "ir"
+    if not (corpus / "cran").is_dir() or not (corpus / "cisi").is_dir():
+        pytest.skip("CRAN and CISI are not in the shared corpus")
+    cran = load_cran(corpus)
+    assert len(cran.documents) == 1400
+    assert len(cran.queries) == 225
+    assert len(cran.judged) == 225
+    assert cran.queries["1"].startswith("what similarity laws must be obeyed")
+    assert cran.judgements["1"]["184"] == 3  # "1 184 2": code 2, gain 3
+    assert cran.documents["471"] == Document("471", "", "")
+    cisi = load_cisi(corpus)
+    assert len(cisi.documents) == 1460
+    assert len(cisi.queries) == 112
+    assert len(cisi.judged) == 76
+    assert cisi.documents["1"].title == "18 Editions of the Dewey Decimal Classifications"
+    assert not any(".X" in doc.text or "\t" in doc.text for doc in cisi.documents.values())

@@ -1,0 +1,151 @@
+"""`newsletter-search index`: exit codes, the report on stdout (--json) and stderr, progress."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+import cli
+from cli import main
+from index.store import write_lock
+from tests.index.sync_helpers import issue_relpath, write_archive, write_issue
+
+
+def _index(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(main, ["index", "--jobs", "1", *args], env=env)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "archive"
+    write_archive(folder, range(5))
+    return folder
+
+
+def test_index_builds_then_syncs_and_says_so_on_stderr(folder: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    result = _index(str(folder), "--index-dir", str(index_dir))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    (summary,) = result.stderr.splitlines()
+    assert summary.startswith(f"Built {index_dir.resolve()}: 5 issues from {folder.resolve()}")
+    assert "5 added, 0 updated, 0 removed, 0 unchanged, 0 skipped" in summary
+
+    write_issue(folder, 1, version=2)
+    (folder / issue_relpath(4)).unlink()
+    # No folder: the index remembers it (and the index directory comes from the environment).
+    result = _index(env={"NEWSLETTER_SEARCH_INDEX": str(index_dir)})
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"Synced {index_dir.resolve()}: 4 issues")
+    assert "0 added, 1 updated, 1 removed, 3 unchanged, 0 skipped" in result.stderr
+
+
+def test_index_json_report(folder: Path, tmp_path: Path) -> None:
+    (folder / "broken.txt").write_bytes(b"q" * 5000)
+    args = [str(folder), "--index-dir", str(tmp_path / "index"), "--json", "--max-size", "0.004"]
+    result = _index(*args)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    report = json.loads(result.stdout)
+    assert (report["added"], report["issues"], report["rebuilt"]) == (5, 5, True)
+    ((skip),) = report["skipped"]
+    assert skip["path"] == "broken.txt"
+    assert skip["reason"].startswith("larger than") and "--max-size" in skip["reason"]
+    assert report["folder"] == str(folder.resolve()) and report["warnings"] == []
+    assert set(report) >= {"updated", "removed", "unchanged", "kept_stale", "seconds"}
+
+
+def test_skipped_files_are_listed_with_their_reasons(folder: Path, tmp_path: Path) -> None:
+    (folder / "broken.txt").write_bytes(b"q" * 5000)
+    result = _index(str(folder), "--index-dir", str(tmp_path / "index"), "--max-size", "0.004")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[0].startswith("skipped broken.txt: larger than")
+    assert "1 skipped" in result.stderr.splitlines()[1]
+
+
+def test_quiet_prints_nothing_on_success(folder: Path, tmp_path: Path) -> None:
+    result = _index(str(folder), "--index-dir", str(tmp_path / "index"), "--quiet")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_rebuild(folder: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    assert _index(str(folder), "--index-dir", str(index_dir)).exit_code == 0
+    result = _index("--rebuild", "--index-dir", str(index_dir))
+    assert result.exit_code == 0
+    assert "Built" in result.stderr and "5 added" in result.stderr
+
+
+def test_a_folder_with_nothing_to_index_fails(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = _index(str(empty), "--index-dir", str(tmp_path / "index"))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert "Error: nothing could be indexed" in result.stderr
+
+
+def test_a_missing_folder_fails_with_a_message(tmp_path: Path) -> None:
+    result = _index(str(tmp_path / "nowhere"), "--index-dir", str(tmp_path / "index"))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert "does not exist" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_held_lock_fails_after_the_timeout(folder: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    with write_lock(index_dir):
+        result = _index(str(folder), "--index-dir", str(index_dir), "--lock-timeout", "0.2")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith(f"Error: The index at {index_dir.resolve()} is being written")
+    assert "write.lock" in result.stderr and "Waited 0.2 s" in result.stderr
+
+
+def test_an_old_index_says_to_rebuild(folder: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    assert _index(str(folder), "--index-dir", str(index_dir)).exit_code == 0
+    manifest = json.loads((index_dir / "manifest.json").read_text(encoding="utf-8"))
+    manifest["schema_version"] = 0
+    (index_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    result = _index(str(folder), "--index-dir", str(index_dir))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert "older version" in result.stderr
+    assert result.stderr.rstrip().endswith(
+        "Run `newsletter-search index --rebuild` to build it again."
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_progress_shows_count_rate_and_eta(capsys: pytest.CaptureFixture[str]) -> None:
+    progress = cli._Progress(enabled=True)
+    progress(1, 4, "a/one.txt")
+    progress(4, 4, "a/four.txt")
+    progress.close()
+    err = capsys.readouterr().err
+    assert "Indexing [######------------------] 1/4 files" in err
+    assert "Indexing [########################] 4/4 files" in err
+    assert " files/s  ETA 0:00" in err and "a/four.txt" in err
+    # The line is cleared at the end (click drops the erase-line code when not on a terminal).
+    assert err.endswith("a/four.txt\r")
+
+
+def test_progress_is_silent_when_disabled(capsys: pytest.CaptureFixture[str]) -> None:
+    progress = cli._Progress(enabled=False)
+    progress(1, 4, "a/one.txt")
+    progress.close()
+    assert capsys.readouterr().err == ""
+
+
+def test_an_interrupted_sync_says_what_was_kept(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    # cli imports it as `from index import sync_index`.
+    monkeypatch.setattr("index.sync_index", interrupted, raising=False)
+    result = _index(str(folder), "--index-dir", str(tmp_path / "index"))
+    assert (result.exit_code, result.stdout) == (130, "")
+    assert "Interrupted; the index keeps what was last committed" in result.stderr
