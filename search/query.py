@@ -102,10 +102,14 @@ __all__ = [
     "parse_query",
 ]
 
+# Multipliers on each field's own BM25 score (search/scoring.py). Short fields already score a
+# match higher than a long body does, so a headline at 0.5 still outranks the same word in a body
+# (tests/search/test_searcher.py); higher headline weights measured worse on both judged
+# collections (bench/relevance.py: 1.0 and 1.5 fell below plain BM25 on CISI).
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "headline": 1.5,
-    "brief_headlines": 2.0,
-    "standfirst": 1.5,
+    "headline": 0.5,
+    "brief_headlines": 0.5,
+    "standfirst": 0.75,
     "briefs": 1.0,
     "body": 1.0,
     "sections": 1.0,
@@ -393,11 +397,19 @@ class _Compiler:
             for c in children
             if isinstance(c, Leaf) and c.kind == "word" and not c.explicit and self.fields(c.field)
         ]
-        # A repeated item (`to be or not to be`) counts once; the proximity phrase keeps them all.
-        unique: dict[str, Compiled] = {}
+        # A repeated item weighs as often as it is repeated, as in BM25's query-term frequency:
+        # long natural-language queries repeat what matters ("titles ... titles ... titles").
+        counts: dict[str, int] = {}
+        first: dict[str, Any] = {}
         for query, text in roles["optional"]:
-            unique.setdefault(text, (query, text))
-        optional = list(unique.values())
+            counts[text] = counts.get(text, 0) + 1
+            first.setdefault(text, query)
+        optional: list[Compiled] = [
+            (first[text], text)
+            if count == 1
+            else (first[text].with_boost(first[text].boost * count), f"{text}^{count}")
+            for text, count in counts.items()
+        ]
         required = roles["required"]
         scoring, scoring_text = self.optional_part(node, bare, optional, required=bool(required))
         core: Any = scoring

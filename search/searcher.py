@@ -20,6 +20,7 @@ from search.highlight import make_snippets
 from search.locate import default_index_dir
 from search.model import FacetCount, Hit, Results
 from search.query import ParsedQuery, author_filter, date_filter, newsletter_filter, parse_query
+from search.scoring import weighting
 from search.suggest import suggest_query
 
 SORTS = ("relevance", "newest", "oldest")
@@ -47,6 +48,7 @@ class Searcher:
         # any damage into IndexUnusableError with the rebuild hint.
         opened = open_index(self.index_dir)
         self.manifest, self._index, self._searcher = opened.manifest, opened.index, opened.searcher
+        self._searcher.weighting = weighting()
         stemming.register_table(opened.store / stemming.STEM_TABLE_NAME)
 
     def __enter__(self) -> Searcher:
