@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 failure (no index, nothing indexed, unusable index, loc
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import sys
 import time
@@ -19,8 +20,7 @@ import click
 from index.errors import NewsletterSearchError, QueryError
 
 if TYPE_CHECKING:
-    from index.writer import IndexReport
-    from search.model import Hit, Results, Snippet
+    from search.model import Results
 
 INDEX_DIR_HELP = "Index directory (default: $NEWSLETTER_SEARCH_INDEX, else a per-user data folder)."
 FORMATS = ("text", "json", "jsonl", "paths")
@@ -88,17 +88,6 @@ class _Progress:
         if self.shown:
             click.echo("\r\x1b[K", nl=False, err=True)
             self.shown = False
-
-
-def _summary(report: IndexReport) -> str:
-    verb = "Built" if report.rebuilt else "Synced"
-    return (
-        f"{verb} {report.index_dir}: {report.issues} issues from {report.folder} — "
-        f"{report.added} added, {report.updated} updated, {report.removed} removed, "
-        f"{report.unchanged} unchanged, {len(report.skipped)} skipped"
-        + (f" ({report.kept_stale} kept stale)" if report.kept_stale else "")
-        + f" in {report.seconds:.1f} s."
-    )
 
 
 # Skipped files listed on stderr after a sync; --json lists them all.
@@ -179,7 +168,9 @@ def index_command(
             more = len(report.skipped) - _SKIPS_SHOWN
             click.echo(f"... and {more} more skipped files (--json lists them all)", err=True)
         if not quiet:
-            click.echo(_summary(report), err=True)
+            from index.render import sync_summary
+
+            click.echo(sync_summary(report), err=True)
     for warning in report.warnings:
         click.echo(f"Warning: {warning}", err=True)
     if report.issues == 0:
@@ -194,48 +185,18 @@ def index_command(
 # ---------------------------------------------------------------- search
 
 
-def _highlight(snippet: Snippet, color: bool) -> str:
-    text, out, last = snippet.text, [], 0
-    for span in snippet.spans:
-        out.append(text[last : span.start])
-        word = text[span.start : span.end]
-        out.append(click.style(word, bold=True, fg="yellow") if color else word)
-        last = span.end
-    out.append(text[last:])
-    return "".join(out)
-
-
-def _describe(hit: Hit) -> str:
-    parts = [hit.newsletter or "?", hit.date.isoformat() if hit.date else "undated"]
-    if hit.kind == "story" and hit.issue_headline and hit.issue_headline != hit.headline:
-        parts.append(f"in “{hit.issue_headline}”")
-    parts.append(hit.path)
-    return " · ".join(parts)
-
-
 def _print_text(results: Results, color: bool, explain: bool) -> None:
-    if explain:
-        click.echo(f"Query: {results.explanation}", err=True)
-    for note in results.notes:
-        click.echo(f"Note: {note}", err=True)
-    if results.suggestion:
-        click.echo(f"Did you mean: {results.suggestion}?", color=color)
-    if not results.hits:
-        click.echo(f"No issues match {results.query!r}.", err=True)
-    else:
-        first, last = results.hits[0].rank, results.hits[-1].rank
-        click.echo(f"{first}-{last} of {results.total} hits", err=True)
-    for hit in results.hits:
-        title = click.style(hit.headline or "(no headline)", bold=True) if color else hit.headline
-        click.echo(f"{hit.rank:>3}. {title}", color=color)
-        click.echo(f"     {_describe(hit)}", color=color)
-        for snippet in hit.snippets:
-            click.echo(f"     {_highlight(snippet, color)}", color=color)
-        click.echo("")
-    for name, counts in results.facets.items():
-        if counts:
-            listed = ", ".join(f"{c.value} ({c.count})" for c in counts)
-            click.echo(f"{name}: {listed}", color=color)
+    from search.render import results_lines
+
+    title, match = None, None
+    if color:
+        title = functools.partial(click.style, bold=True)
+        match = functools.partial(click.style, bold=True, fg="yellow")
+    for line in results_lines(results, explain=explain, title=title, match=match):
+        if line.status:
+            click.echo(line.text, err=True)
+        else:
+            click.echo(line.text, color=color)
 
 
 def _emit(results: Results, fmt: str, color: bool, explain: bool) -> None:
@@ -393,27 +354,13 @@ def show_command(path_or_id: str, index_dir: str | None, as_json: bool) -> None:
             json.dumps(issues if len(issues) > 1 else issues[0], indent=2, ensure_ascii=False)
         )
         return
+    from index.render import issue_lines
+
     for number, issue in enumerate(issues):
         if number:
             click.echo("")
-        for key, value in issue.items():
-            if key == "briefs":
-                click.echo(f"briefs: {len(value)}")
-                for brief in value:
-                    author = f" — {brief['author']}" if brief["author"] else ""
-                    click.echo(f"  [{brief['section']}] {brief['headline']}{author}")
-                    if brief["text"]:
-                        click.echo(f"      {brief['text']}")
-                    if brief["link"]:
-                        click.echo(f"      <{brief['link']}>")
-            elif isinstance(value, list):
-                click.echo(f"{key}: {', '.join(map(str, value))}")
-            elif key == "body":
-                click.echo(f"body ({len(value)} characters):")
-                for paragraph in str(value).split("\n\n"):
-                    click.echo(f"  {paragraph}")
-            else:
-                click.echo(f"{key}: {value if value is not None else ''}")
+        for line in issue_lines(issue):
+            click.echo(line)
 
 
 @main.command("stats")
@@ -429,27 +376,10 @@ def stats_command(index_dir: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(stats, indent=2, ensure_ascii=False))
         return
-    dates = f"{stats['first_date'] or '?'} to {stats['last_date'] or '?'}"
-    sync = stats["last_sync"] or "never"
-    if not stats["last_sync_complete"]:
-        sync += " (interrupted: run `newsletter-search index` to finish it)"
-    lines = [
-        f"index:          {stats['index_dir']} (schema version {stats['schema_version']})",
-        f"folder:         {stats['folder']}",
-        f"issues:         {stats['issues']} ({stats['stories']} stories) from {stats['files']}"
-        f" files, {stats['files_skipped']} skipped",
-        f"dates:          {dates}",
-        f"size on disk:   {_megabytes(stats['size_bytes'])}",
-        f"last sync:      {sync}",
-        "newsletters:",
-        *(f"  {count:>7}  {name}" for name, count in stats["newsletters"].items()),
-    ]
-    for line in lines:
+    from index.render import stats_lines
+
+    for line in stats_lines(stats):
         click.echo(line)
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size / 1000:.1f} kB"
 
 
 if __name__ == "__main__":

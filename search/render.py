@@ -1,0 +1,75 @@
+"""Search results as text lines for a terminal: pure functions, colour left to the caller."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+from search.model import Hit, Results, Snippet
+
+# Wraps text in a terminal style (e.g. bold); the caller decides whether there is colour at all.
+Style = Callable[[str], str]
+
+
+class Line(NamedTuple):
+    """One line of output: a result (stdout) or, with `status`, a message about them (stderr)."""
+
+    text: str
+    status: bool = False
+
+
+def highlight(snippet: Snippet, style: Style | None) -> str:
+    """The snippet's text with each matched span passed through `style` (as is without one)."""
+    text, out, last = snippet.text, [], 0
+    for span in snippet.spans:
+        out.append(text[last : span.start])
+        word = text[span.start : span.end]
+        out.append(style(word) if style else word)
+        last = span.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def describe(hit: Hit) -> str:
+    """Where a hit comes from: newsletter, date, the issue of a story, and the file."""
+    parts = [hit.newsletter or "?", hit.date.isoformat() if hit.date else "undated"]
+    if hit.kind == "story" and hit.issue_headline and hit.issue_headline != hit.headline:
+        parts.append(f"in “{hit.issue_headline}”")
+    parts.append(hit.path)
+    return " · ".join(parts)
+
+
+def results_lines(
+    results: Results,
+    *,
+    explain: bool = False,
+    title: Style | None = None,
+    match: Style | None = None,
+) -> list[Line]:
+    """The text output of a search, in order: status lines, then each hit, then the facets.
+
+    `title` styles headlines and `match` the matched words; without them there is no styling.
+    """
+    lines: list[Line] = []
+    if explain:
+        lines.append(Line(f"Query: {results.explanation}", status=True))
+    lines.extend(Line(f"Note: {note}", status=True) for note in results.notes)
+    if results.suggestion:
+        lines.append(Line(f"Did you mean: {results.suggestion}?"))
+    if not results.hits:
+        lines.append(Line(f"No issues match {results.query!r}.", status=True))
+    else:
+        first, last = results.hits[0].rank, results.hits[-1].rank
+        lines.append(Line(f"{first}-{last} of {results.total} hits", status=True))
+    for hit in results.hits:
+        headline = hit.headline or "(no headline)"
+        shown = title(headline) if title else headline
+        lines.append(Line(f"{hit.rank:>3}. {shown}"))
+        lines.append(Line(f"     {describe(hit)}"))
+        lines.extend(Line(f"     {highlight(snippet, match)}") for snippet in hit.snippets)
+        lines.append(Line(""))
+    for name, counts in results.facets.items():
+        if counts:
+            listed = ", ".join(f"{c.value} ({c.count})" for c in counts)
+            lines.append(Line(f"{name}: {listed}"))
+    return lines
