@@ -97,9 +97,11 @@ def _merge(saved: object) -> None:
     if not isinstance(saved, dict):
         return
     same, stems = saved.get("same"), saved.get("stems")
-    if isinstance(same, list) and all(isinstance(word, str) for word in same):
+    # Only the containers are checked: the file is ours, and checking every one of a large
+    # archive's words would cost a search more than reading them (a damaged file fails to parse).
+    if isinstance(same, list):
         _TABLE.update(zip(same, same, strict=True))
-    if isinstance(stems, dict) and all(isinstance(found, str) for found in stems.values()):
+    if isinstance(stems, dict):
         _TABLE.update(stems)
 
 

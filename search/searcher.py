@@ -46,7 +46,9 @@ class Searcher:
         self.index_dir = Path(index_dir or default_index_dir()).expanduser().resolve()
         # open_index retries when a concurrent sync or rebuild moves files mid-open, and turns
         # any damage into IndexUnusableError with the rebuild hint.
-        opened = open_index(self.index_dir)
+        # mmap=False: whoosh would otherwise copy every segment's term file into memory on open,
+        # which costs a one-query CLI run more than the query (bench/speed.py).
+        opened = open_index(self.index_dir, mmap=False)
         self.manifest, self._index, self._searcher = opened.manifest, opened.index, opened.searcher
         self._searcher.weighting = weighting()
         stemming.register_table(opened.store / stemming.STEM_TABLE_NAME)
