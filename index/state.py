@@ -12,14 +12,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from index.errors import IndexUnusableError, IndexWriteError
 
-STATE_PATTERN = re.compile(r"^state-(\d+)\.json$")
 # Every message about an unusable index ends with this (index.store re-exports it).
 REBUILD_HINT = "Run `newsletter-search index --rebuild` to build it again."
 

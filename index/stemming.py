@@ -157,8 +157,3 @@ def save_new(path: str | os.PathLike[str], words: dict[str, str]) -> None:
         save_table(path, _TABLE)
     else:
         _write(side, pending)
-
-
-def forget_loaded() -> None:
-    """Let `load_table` read files again (an index was rebuilt in this process)."""
-    _loaded.clear()

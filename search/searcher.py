@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -252,13 +251,6 @@ class Searcher:
             limit=limit,
             hits=hits,
             explanation=f"issues sharing the key terms of {doc['id']}",
-        )
-
-    def newsletters(self) -> Iterable[str]:
-        """Every newsletter key in the index."""
-        return sorted(
-            term.decode("utf-8") if isinstance(term, bytes) else term
-            for term in self._searcher.lexicon("newsletter_key")
         )
 
 
