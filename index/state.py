@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from index.errors import IndexUnusableError, IndexWriteError
+from index.errors import IndexUnusableError
+from index.jsonfile import replace_json
 
 # Every message about an unusable index ends with this (index.store re-exports it).
 REBUILD_HINT = "Run `newsletter-search index --rebuild` to build it again."
@@ -106,17 +106,8 @@ def write_state(store: Path, generation: int, state: State) -> None:
         "synced": state.synced,
         "files": {relpath: record.to_json() for relpath, record in sorted(state.files.items())},
     }
-    try:
-        with open(tmp, "w", encoding="utf-8") as handle:
-            # dumps, not dump: json.dump encodes in pure Python, dumps in C (ten times faster).
-            handle.write(json.dumps(data, separators=(",", ":"), ensure_ascii=False))
-        os.replace(tmp, path)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise IndexWriteError(
-            f"Could not write {path}: {error.strerror or error}. The previous index is kept."
-        ) from error
+    # dumps, not dump: json.dump encodes in pure Python, dumps in C (ten times faster).
+    replace_json(path, tmp, json.dumps(data, separators=(",", ":"), ensure_ascii=False))
 
 
 def remove_other_states(store: Path, keep: int) -> None:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from index.errors import IndexLockedError, IndexMissingError, IndexUnusableError, IndexWriteError
+from index.jsonfile import replace_json
 from index.schema import SCHEMA_VERSION
 from index.state import REBUILD_HINT
 
@@ -137,18 +138,7 @@ def write_manifest(index_dir: Path, manifest: Manifest) -> None:
     """Replace the manifest atomically (write a temporary file, fsync, rename)."""
     path = index_dir / MANIFEST_NAME
     tmp = index_dir / f"{MANIFEST_NAME}.tmp-{os.getpid()}"
-    try:
-        with open(tmp, "w", encoding="utf-8") as handle:
-            json.dump(manifest.to_json(), handle, indent=2)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise IndexWriteError(
-            f"Could not write {path}: {error.strerror or error}. The previous index is kept."
-        ) from error
+    replace_json(path, tmp, json.dumps(manifest.to_json(), indent=2), durable=True)
 
 
 def new_store_name() -> str:

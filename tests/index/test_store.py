@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from whoosh.filedb.filestore import FileStorage
 
+import index.jsonfile
 import index.state
 from index import stemming
 from index.errors import (
@@ -276,7 +277,7 @@ def test_a_read_only_store_keeps_the_old_index(
 def test_state_module_raises_write_errors_not_os_errors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index.state.os, "replace", _enospc)
+    monkeypatch.setattr(index.jsonfile.os, "replace", _enospc)
     with pytest.raises(IndexWriteError, match="No space left"):
         index.state.write_state(tmp_path, 3, index.state.State("f", {}))
     assert list(tmp_path.iterdir()) == []
