@@ -58,8 +58,10 @@ class Compiler:
         all_words_bonus: float,
         proximity_boost: float,
         proximity_slop: int,
+        aliases: dict[str, tuple[str, ...]] = FIELD_ALIASES,
     ) -> None:
         self.weights = weights
+        self.aliases = aliases
         self.all_words_bonus = all_words_bonus
         self.proximity_boost = proximity_boost
         self.proximity_slop = proximity_slop
@@ -74,7 +76,7 @@ class Compiler:
         """(schema field, boost) pairs a term searches: a scoped field always counts."""
         if field is None:
             return [(name, self.weights[name]) for name in TEXT_FIELDS if self.weights[name] > 0]
-        return [(name, self.weights.get(name, 0.0) or 1.0) for name in FIELD_ALIASES[field]]
+        return [(name, self.weights.get(name, 0.0) or 1.0) for name in self.aliases[field]]
 
     @staticmethod
     def term(field: str, word: str) -> str:
@@ -83,7 +85,7 @@ class Compiler:
     def display(self, leaf: Leaf) -> str:
         """The leaf as the explanation shows it: stems, or folded words for name-only scopes."""
         names_only = leaf.field is not None and all(
-            name in NAME_FIELDS for name in FIELD_ALIASES[leaf.field]
+            name in NAME_FIELDS for name in self.aliases[leaf.field]
         )
         prefix = f"{leaf.field}:" if leaf.field else ""
         if leaf.kind == "phrase" or len(leaf.tokens) > 1:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from typing import Any
 
@@ -12,7 +13,7 @@ from index.analysis import tokenize
 from index.errors import QueryError
 from index.schema import author_keys, newsletter_key
 
-__all__ = ["TierQuery", "author_filter", "date_filter", "newsletter_filter"]
+__all__ = ["TierQuery", "author_filter", "date_filter", "newsletter_filter", "rename_fields"]
 
 
 class _TierMatcher(ConstantScoreWrapperMatcher):  # type: ignore[misc]
@@ -82,3 +83,16 @@ def author_filter(name: str) -> Any:
     exact = wq.Term("authors", key)
     words = _name_words("byline", name)
     return exact if words is None else wq.Or([exact, words])
+
+
+def rename_fields(query: Any, mapping: dict[str, str]) -> Any:
+    """A copy of `query` with its fields renamed by `mapping` (issue fields -> story fields)."""
+
+    def rename(node: Any) -> Any:
+        name = getattr(node, "fieldname", None)
+        if name in mapping and mapping[name] != name:
+            node = copy.copy(node)
+            node.fieldname = mapping[name]
+        return node
+
+    return query.accept(rename)

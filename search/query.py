@@ -67,9 +67,10 @@ from typing import Any
 from whoosh import query as wq
 
 from index.errors import QueryError
+from index.schema import STORY_FIELDS
 from search.compiler import NAME_FIELDS, PROXIMITY_FIELDS, Compiler, strip_outer
 from search.dates import parse_date_expression
-from search.filters import TierQuery, author_filter, date_filter, newsletter_filter
+from search.filters import TierQuery, author_filter, date_filter, newsletter_filter, rename_fields
 from search.querylex import FIELD_ALIASES
 from search.querytree import parse_tree
 
@@ -150,6 +151,7 @@ def parse_query(
     all_words_bonus: float = ALL_WORDS_BONUS,
     proximity_boost: float = PROXIMITY_BOOST,
     proximity_slop: int = PROXIMITY_SLOP,
+    stories: bool = False,
 ) -> ParsedQuery:
     """Parse query text (see the module docstring); bad input raises QueryError, nothing else.
 
@@ -157,24 +159,39 @@ def parse_query(
     `today` anchors relative dates (default: the local date). The ranking knobs default to the
     module constants and exist for the relevance benchmark. An unknown field or negative value
     in `weights`, or a negative `proximity_slop`, is a programming error and raises ValueError.
+    With `stories`, the query searches story documents: their own fields (STORY_FIELDS), where
+    a brief's headline and text are the story's headline and body.
     """
     if proximity_slop < 0:
         raise ValueError(f"proximity_slop must be 0 or more, not {proximity_slop}")
     if not text.strip():
         raise QueryError("Empty query: give at least one word to search for.", text, None)
+    merged, aliases = _weights(weights), FIELD_ALIASES
+    if stories:
+        # A story has no briefs of its own: a brief story's headline and text are its headline
+        # and body, which is also where `brief:` looks.
+        merged = {**merged, "brief_headlines": 0.0, "briefs": 0.0}
+        aliases = {**FIELD_ALIASES, "brief": ("headline", "body")}
     compiler = Compiler(
-        _weights(weights),
+        merged,
         all_words_bonus=all_words_bonus,
         proximity_boost=proximity_boost,
         proximity_slop=proximity_slop,
+        aliases=aliases,
     )
     parsed = parse_tree(text, today or dt.date.today())
     query, explanation = compiler.seq(parsed.tree, positive=True)
+    if stories and query is not None:
+        query = rename_fields(query, STORY_FIELDS)
+    highlight = {
+        (STORY_FIELDS.get(name, name) if stories else name): frozenset(terms)
+        for name, terms in compiler.highlight.items()
+    }
     return ParsedQuery(
         text=text,
         query=query if query is not None else wq.NullQuery,
         explanation=strip_outer(explanation),
-        highlight={name: frozenset(terms) for name, terms in sorted(compiler.highlight.items())},
+        highlight=dict(sorted(highlight.items())),
         patterns=tuple(dict.fromkeys(compiler.patterns)),
         phrases=tuple(compiler.phrases),
         words=tuple(compiler.words),

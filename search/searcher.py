@@ -13,12 +13,21 @@ from whoosh import sorting
 
 from index import stemming
 from index.errors import IssueNotFoundError, QueryError
-from index.schema import KIND_ISSUE, KIND_STORY, newsletter_key
+from index.schema import KIND_ISSUE, KIND_STORY, STORY_FIELDS, newsletter_key
+from index.stopwords import STOP_WORDS
 from index.storage import open_index
 from search.highlight import make_snippets
 from search.locate import default_index_dir
 from search.model import FacetCount, Hit, Results
-from search.query import ParsedQuery, author_filter, date_filter, newsletter_filter, parse_query
+from search.query import (
+    DEFAULT_WEIGHTS,
+    NAME_FIELDS,
+    ParsedQuery,
+    author_filter,
+    date_filter,
+    newsletter_filter,
+    parse_query,
+)
 from search.scoring import weighting
 from search.suggest import suggest_query
 
@@ -33,6 +42,7 @@ _SNIPPET_FIELDS = (
     ("sections", True),
     ("byline", False),
 )
+_DISPLAY_FIELDS = ("headline", *(name for name, _ in _SNIPPET_FIELDS))
 _LIST_FIELDS = frozenset({"brief_headlines", "briefs", "sections"})
 # When fewer hits than this are found, a spelling suggestion is looked for.
 _SUGGEST_BELOW = 3
@@ -93,7 +103,7 @@ class Searcher:
             raise QueryError("limit and page must be 1 or more.")
         if sort not in SORTS:
             raise QueryError(f"Unknown sort {sort!r}: use one of {', '.join(SORTS)}.")
-        parsed = parse_query(query, today=today)
+        parsed = parse_query(query, today=today, stories=stories)
         kind = KIND_STORY if stories else KIND_ISSUE
         clauses: list[Any] = [wq.Term("kind", kind)]
         window = date_filter(since, until)
@@ -148,6 +158,11 @@ class Searcher:
 
     def _hit(self, results: Any, hit: Any, parsed: ParsedQuery | None, rank: int) -> Hit:
         stored = hit.fields()
+        # Story documents keep their text in fields of their own (index.schema.STORY_FIELDS);
+        # snippets and hits name the fields as issues do.
+        story = stored.get("kind") == KIND_STORY
+        own = {name: (STORY_FIELDS.get(name, name) if story else name) for name in _DISPLAY_FIELDS}
+        logical = {field: name for name, field in own.items()}
         phrases = parsed.phrases if parsed else ()
         # A word matched only as part of a phrase is highlighted only where the phrase occurs.
         phrase_only = {word for phrase in phrases for word in phrase}
@@ -158,9 +173,9 @@ class Searcher:
                 value = term.decode("utf-8") if isinstance(term, bytes) else str(term)
                 if value in phrase_only and value not in singles.get(field, frozenset()):
                     continue
-                matched.setdefault(field, set()).add(value)
+                matched.setdefault(logical.get(field, field), set()).add(value)
         texts = [
-            (name, _joined(name, stored.get(name, "") or ""), stemmed)
+            (name, _joined(name, stored.get(own[name], "") or ""), stemmed)
             for name, stemmed in _SNIPPET_FIELDS
         ]
         snippets = make_snippets(
@@ -174,8 +189,8 @@ class Searcher:
             kind=stored.get("kind", KIND_ISSUE),
             path=stored.get("path", ""),
             newsletter=stored.get("newsletter", ""),
-            headline=stored.get("headline", ""),
-            byline=stored.get("byline", ""),
+            headline=stored.get(own["headline"], "") or "",
+            byline=stored.get(own["byline"], "") or "",
             date=when.date() if isinstance(when, dt.datetime) else None,
             score=round(float(hit.score or 0.0), 4),
             rank=rank,
@@ -227,30 +242,49 @@ class Searcher:
             )
         return dict(doc)
 
-    def similar(self, id_or_path: str, *, limit: int = 10, terms: int = 20) -> Results:
-        """Issues most like the given one (by its key terms), the issue itself excluded."""
+    def similar(self, id_or_path: str, *, limit: int = 10, terms: int = 25) -> Results:
+        """Issues most like the given one, the issue itself excluded.
+
+        The issue's key terms (tf-idf over its headline, body and brief headlines, stop words
+        and numbers left out) are searched for in every text field, each weighted by how
+        characteristic it is; `total` is the number of hits returned.
+        """
         doc = self.document(id_or_path)
-        picked: list[Any] = []
-        for field, weight in (("headline", 2.0), ("body", 1.0), ("brief_headlines", 1.5)):
+        scores: dict[str, float] = {}
+        for field in ("headline", "body", "brief_headlines", "briefs"):
             text = doc.get(field) or ""
             if not text:
                 continue
-            for term, score in self._searcher.key_terms_from_text(field, text, numterms=terms):
-                picked.append(wq.Term(field, term, boost=weight * float(score)))
+            # Ask for more than needed: stop words and numbers say nothing of what an issue is
+            # about, yet in short texts they rank high.
+            for term, score in self._searcher.key_terms_from_text(field, text, numterms=terms * 2):
+                if term not in STOP_WORDS and not term.isdigit() and len(term) > 1:
+                    scores[term] = scores.get(term, 0.0) + float(score)
+        key_terms = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:terms]
+        picked = [
+            wq.Term(field, term, boost=weight * score)
+            for term, score in key_terms
+            for field, weight in DEFAULT_WEIGHTS.items()
+            if field not in NAME_FIELDS and weight > 0
+        ]
+        label = f"similar:{doc['id']}"
         if not picked:
-            return Results(query=f"similar:{doc['id']}", total=0, page=1, limit=limit, hits=())
-        mask = wq.Term("id", doc["id"])
+            return Results(query=label, total=0, page=1, limit=limit, hits=())
         found = self._searcher.search(
-            wq.Or(picked), limit=limit, filter=wq.Term("kind", KIND_ISSUE), mask=mask, terms=True
+            wq.Or(picked),
+            limit=limit,
+            filter=wq.Term("kind", KIND_ISSUE),
+            mask=wq.Term("id", doc["id"]),
+            terms=True,
         )
         hits = tuple(self._hit(found, hit, None, n + 1) for n, hit in enumerate(found))
         return Results(
-            query=f"similar:{doc['id']}",
-            total=len(found),
+            query=label,
+            total=len(hits),
             page=1,
             limit=limit,
             hits=hits,
-            explanation=f"issues sharing the key terms of {doc['id']}",
+            explanation="key terms: " + " ".join(term for term, _ in key_terms),
         )
 
 

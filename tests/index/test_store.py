@@ -22,6 +22,7 @@ from index.errors import (
     NothingIndexedError,
 )
 from index.inspection import index_stats
+from index.schema import SCHEMA_VERSION
 from index.storage import open_index
 from index.store import LOCK_NAME, MANIFEST_NAME, write_lock
 from index.writer import sync_index
@@ -149,7 +150,8 @@ def test_a_damaged_or_old_index_says_to_rebuild(
 def test_an_old_schema_message_says_which_versions(built: tuple[Path, Path, Any]) -> None:
     _, index_dir, _ = built
     _old_schema(index_dir)
-    with pytest.raises(IndexUnusableError, match=r"older version.*schema 0.*reads schema 1"):
+    expected = rf"older version.*schema 0.*reads schema {SCHEMA_VERSION}"
+    with pytest.raises(IndexUnusableError, match=expected):
         open_index(index_dir)
 
 
