@@ -13,7 +13,7 @@ from whoosh import sorting
 
 from index import stemming
 from index.errors import IssueNotFoundError, QueryError
-from index.schema import KIND_ISSUE, KIND_STORY, STORY_FIELDS, newsletter_key
+from index.schema import KIND_ISSUE, KIND_STORY, STORY_FIELDS
 from index.stopwords import STOP_WORDS
 from index.storage import open_index
 from search.highlight import make_snippets
@@ -315,4 +315,4 @@ def search(index_dir: str | os.PathLike[str] | None, query: str, **options: Any)
         return searcher.search(query, **options)
 
 
-__all__ = ["FACETS", "SORTS", "Searcher", "newsletter_key", "search"]
+__all__ = ["FACETS", "SORTS", "Searcher", "search"]
