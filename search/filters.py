@@ -81,8 +81,9 @@ def author_filter(name: str) -> Any:
     if not key:
         raise QueryError("Empty author name: give the author to search for.")
     exact = wq.Term("authors", key)
-    words = _name_words("byline", name)
-    return exact if words is None else wq.Or([exact, words])
+    # Issues keep their byline in `byline`, stories in `story_byline`.
+    bylines = [q for q in (_name_words(f, name) for f in ("byline", "story_byline")) if q]
+    return wq.Or([exact, *bylines]) if bylines else exact
 
 
 def rename_fields(query: Any, mapping: dict[str, str]) -> Any:

@@ -130,6 +130,12 @@ def test_stories_rank_briefs_on_their_own(archive_index: Path) -> None:
     assert top.snippets[0].text == "The island ferry will run twice a day while the dispute lasts."
 
 
+def test_author_filter_reaches_story_bylines(archive_index: Path) -> None:
+    results = search(archive_index, "harbour", stories=True, author="quinn")
+    # Both of Mara Quinn's leads; no brief (they have no byline) and nobody else's story.
+    assert sorted(h.id for h in results.hits) == [f"{STRIKE}::0", f"{FLOODS}::0"]
+
+
 def test_facets_count_the_whole_result_set(archive_index: Path) -> None:
     results = search(archive_index, "the", limit=1, facets=True)
     newsletters = {c.value: c.count for c in results.facets["newsletter"]}
