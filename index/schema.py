@@ -14,68 +14,49 @@ from typing import Any
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from index.analysis import name_analyzer, text_analyzer
+from index.fields import KIND_ISSUE, KIND_STORY, analyzer_of, schema_field, schema_text_fields
 from index.model import Issue
 
 SCHEMA_VERSION = 2
 
-# Searchable text fields, in the order snippets prefer them.
-TEXT_FIELDS = (
-    "headline",
-    "standfirst",
-    "byline",
-    "body",
-    "brief_headlines",
-    "briefs",
-    "sections",
-    "newsletter",
-)
-
-KIND_ISSUE = "issue"
-KIND_STORY = "story"
-
-# Stories (an issue's lead and each brief) live in fields of their own, so that each kind's
-# statistics (document frequency, average field length) describe that kind alone: 126 short
-# briefs beside one long issue would otherwise make every issue body look enormous.
-STORY_FIELDS: dict[str, str] = {
-    "headline": "story_headline",
-    "standfirst": "story_standfirst",
-    "byline": "story_byline",
-    "body": "story_body",
-    "sections": "story_sections",
-    "newsletter": "newsletter",
-}
+__all__ = [
+    "KIND_ISSUE",
+    "KIND_STORY",
+    "SCHEMA_VERSION",
+    "author_keys",
+    "build_schema",
+    "documents",
+    "newsletter_key",
+    "story_id",
+    "story_parts",
+]
 
 
 def build_schema() -> Schema:
-    """A fresh schema object (whoosh keeps and pickles it with the index)."""
-    text = text_analyzer()
-    names = name_analyzer()
+    """A fresh schema object (whoosh keeps and pickles it with the index).
+
+    Text fields come from the field table (index.fields); the rest are keys, filters and stored
+    values of our own.
+    """
+    analyzers = {"text": text_analyzer(), "names": name_analyzer()}
+    text = {
+        name: TEXT(analyzer=analyzers[analyzer_of(name)], stored=True)
+        for name in schema_text_fields()
+    }
     return Schema(
         id=ID(stored=True, unique=True),
         kind=ID(stored=True),
         issue_id=ID(stored=True),
         path=ID(stored=True),
-        newsletter=TEXT(analyzer=names, stored=True),
         newsletter_key=ID(stored=True, sortable=True),
-        headline=TEXT(analyzer=text, stored=True),
-        standfirst=TEXT(analyzer=text, stored=True),
-        byline=TEXT(analyzer=names, stored=True),
         authors=KEYWORD(stored=True, commas=True, lowercase=True, scorable=False),
-        body=TEXT(analyzer=text, stored=True),
-        brief_headlines=TEXT(analyzer=text, stored=True),
-        briefs=TEXT(analyzer=text, stored=True),
-        sections=TEXT(analyzer=text, stored=True),
         date=DATETIME(stored=True, sortable=True),
         month=ID(stored=True, sortable=True),
         number=NUMERIC(stored=True),
-        story_headline=TEXT(analyzer=text, stored=True),
-        story_standfirst=TEXT(analyzer=text, stored=True),
-        story_byline=TEXT(analyzer=names, stored=True),
-        story_body=TEXT(analyzer=text, stored=True),
-        story_sections=TEXT(analyzer=text, stored=True),
         issue_headline=STORED(),
         link=STORED(),
         extra=STORED(),
+        **text,
     )
 
 
@@ -105,9 +86,31 @@ def _common(issue: Issue) -> dict[str, Any]:
     return fields
 
 
+STORY_SEPARATOR = "::"
+
+
 def story_id(issue_id: str, position: int) -> str:
     """The id of a story: position 0 is the lead, 1.. the briefs in order."""
-    return f"{issue_id}::{position}"
+    return f"{issue_id}{STORY_SEPARATOR}{position}"
+
+
+def story_parts(doc_id: str) -> tuple[str, int] | None:
+    """(issue id, position) of a story id, or None when `doc_id` is not one."""
+    issue_id, sep, position = doc_id.rpartition(STORY_SEPARATOR)
+    if not sep or not issue_id or not position.isdigit():
+        return None
+    return issue_id, int(position)
+
+
+def _texts(kind: str, **values: str) -> dict[str, str]:
+    """Logical text fields -> the schema fields of `kind` (index.fields) that hold them."""
+    out: dict[str, str] = {}
+    for name, value in values.items():
+        field = schema_field(name, kind)
+        if field is None:
+            raise ValueError(f"{kind} documents have no {name!r} field")
+        out[field] = value
+    return out
 
 
 def documents(issue: Issue) -> Iterator[dict[str, Any]]:
@@ -116,39 +119,48 @@ def documents(issue: Issue) -> Iterator[dict[str, Any]]:
     extra = {"format": issue.format, "links": list(issue.links), "message_id": issue.message_id}
     yield {
         **common,
+        **_texts(
+            KIND_ISSUE,
+            headline=issue.headline,
+            standfirst=issue.standfirst,
+            byline=issue.byline,
+            body=issue.body,
+            brief_headlines="\n".join(brief.headline for brief in issue.briefs),
+            briefs="\n".join(brief.text for brief in issue.briefs if brief.text),
+            sections="\n".join(issue.sections),
+        ),
         "id": issue.id,
         "kind": KIND_ISSUE,
-        "headline": issue.headline,
-        "standfirst": issue.standfirst,
-        "byline": issue.byline,
         "authors": author_keys(issue.all_authors),
-        "body": issue.body,
-        "brief_headlines": "\n".join(brief.headline for brief in issue.briefs),
-        "briefs": "\n".join(brief.text for brief in issue.briefs if brief.text),
-        "sections": "\n".join(issue.sections),
         "extra": json.dumps(extra),
     }
     if issue.body or issue.standfirst:
         yield {
             **common,
+            **_texts(
+                KIND_STORY,
+                headline=issue.headline,
+                standfirst=issue.standfirst,
+                byline=issue.byline,
+                body=issue.body,
+            ),
             "id": story_id(issue.id, 0),
             "kind": KIND_STORY,
-            "story_headline": issue.headline,
-            "story_standfirst": issue.standfirst,
-            "story_byline": issue.byline,
             "authors": author_keys(issue.all_authors),
-            "story_body": issue.body,
         }
     for position, brief in enumerate(issue.briefs, start=1):
         names = (brief.author,) if brief.author else ()
         yield {
             **common,
+            **_texts(
+                KIND_STORY,
+                headline=brief.headline,
+                byline=brief.author,
+                body=brief.text,
+                sections=brief.section,
+            ),
             "id": story_id(issue.id, position),
             "kind": KIND_STORY,
-            "story_headline": brief.headline,
-            "story_byline": brief.author,
             "authors": author_keys(names),
-            "story_body": brief.text,
-            "story_sections": brief.section,
             "link": brief.link,
         }

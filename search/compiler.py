@@ -7,17 +7,16 @@ from typing import Any
 from whoosh import query as wq
 
 from index import stemming
-from index.schema import TEXT_FIELDS
+from index.fields import NAME_FIELDS, TEXT_FIELD_TABLE, query_targets, schema_field
 from index.stopwords import STOP_WORDS
 from search.dates import format_range
 from search.filters import TierQuery, date_filter
-from search.querylex import FIELD_ALIASES
 from search.querytree import AndNode, DateNode, Leaf, Node, Not, OrNode, Required, Seq
 
-# Fields indexed by `name_analyzer` (folded, not stemmed): their terms are folded words.
-NAME_FIELDS = frozenset({"byline", "newsletter"})
-# Where the proximity clause (query words near each other) looks, for free text.
+# Where the proximity clause (query words near each other) looks, for free text (logical fields).
 PROXIMITY_FIELDS = ("headline", "body")
+# (schema field, logical field, boost): one place a term is searched.
+Target = tuple[str, str, float]
 
 
 Compiled = tuple[Any, str]
@@ -55,13 +54,13 @@ class Compiler:
         self,
         weights: dict[str, float],
         *,
+        kind: str,
         all_words_bonus: float,
         proximity_boost: float,
         proximity_slop: int,
-        aliases: dict[str, tuple[str, ...]] = FIELD_ALIASES,
     ) -> None:
         self.weights = weights
-        self.aliases = aliases
+        self.kind = kind
         self.all_words_bonus = all_words_bonus
         self.proximity_boost = proximity_boost
         self.proximity_slop = proximity_slop
@@ -72,20 +71,29 @@ class Compiler:
 
     # leaves
 
-    def fields(self, field: str | None) -> list[tuple[str, float]]:
-        """(schema field, boost) pairs a term searches: a scoped field always counts."""
+    def fields(self, field: str | None) -> list[Target]:
+        """Where a term is searched on this kind of document: a scoped field always counts."""
         if field is None:
-            return [(name, self.weights[name]) for name in TEXT_FIELDS if self.weights[name] > 0]
-        return [(name, self.weights.get(name, 0.0) or 1.0) for name in self.aliases[field]]
+            names = [f.name for f in TEXT_FIELD_TABLE if self.weights[f.name] > 0]
+        else:
+            names = list(query_targets(field, self.kind))
+        targets = []
+        for name in names:
+            schema_name = schema_field(name, self.kind)
+            if schema_name is not None:
+                boost = self.weights[name] if field is None else (self.weights[name] or 1.0)
+                targets.append((schema_name, name, boost))
+        return targets
 
     @staticmethod
     def term(field: str, word: str) -> str:
+        """The indexed form of `word` in the logical field `field`."""
         return word if field in NAME_FIELDS else stemming.stem(word)
 
     def display(self, leaf: Leaf) -> str:
         """The leaf as the explanation shows it: stems, or folded words for name-only scopes."""
         names_only = leaf.field is not None and all(
-            name in NAME_FIELDS for name in self.aliases[leaf.field]
+            name in NAME_FIELDS for name in query_targets(leaf.field, self.kind)
         )
         prefix = f"{leaf.field}:" if leaf.field else ""
         if leaf.kind == "phrase" or len(leaf.tokens) > 1:
@@ -102,32 +110,35 @@ class Compiler:
     def leaf(self, leaf: Leaf, positive: bool) -> Compiled:
         targets = self.fields(leaf.field)
         queries: list[Any] = []
-        for name, boost in targets:
+        for schema_name, name, boost in targets:
             if leaf.kind == "phrase" or len(leaf.tokens) > 1:
                 terms = [self.term(name, word) for word in leaf.tokens]
                 # Our slop counts the words allowed between; whoosh's counts positions apart.
-                queries.append(wq.Phrase(name, terms, slop=leaf.slop + 1, boost=boost))
+                queries.append(wq.Phrase(schema_name, terms, slop=leaf.slop + 1, boost=boost))
             elif leaf.kind == "prefix":
-                queries.extend(self.prefixes(name, leaf.tokens[0], boost))
+                queries.extend(self.prefixes(schema_name, name, leaf.tokens[0], boost))
             elif leaf.kind == "fuzzy":
                 text = self.term(name, leaf.tokens[0])
                 queries.append(
-                    wq.FuzzyTerm(name, text, boost=boost, maxdist=leaf.distance, prefixlength=1)
+                    wq.FuzzyTerm(
+                        schema_name, text, boost=boost, maxdist=leaf.distance, prefixlength=1
+                    )
                 )
             else:
-                queries.append(wq.Term(name, self.term(name, leaf.tokens[0]), boost=boost))
+                queries.append(wq.Term(schema_name, self.term(name, leaf.tokens[0]), boost=boost))
         if positive and targets:
-            self.remember(leaf, [name for name, _ in targets])
+            self.remember(leaf, [name for _, name, _ in targets])
         return (_or(queries) if queries else None), self.display(leaf)
 
-    def prefixes(self, field: str, word: str, boost: float) -> list[Any]:
+    @staticmethod
+    def prefixes(schema_name: str, name: str, word: str, boost: float) -> list[Any]:
         """Prefix queries for `word*`: on a stemmed field, also the stem's (happy* -> happi)."""
-        candidates = {word} if field in NAME_FIELDS else {word, stemming.stem(word)}
+        candidates = {word} if name in NAME_FIELDS else {word, stemming.stem(word)}
         # A candidate that extends another adds nothing: `studi` covers `studies`.
         kept = sorted(
             c for c in candidates if not any(o != c and c.startswith(o) for o in candidates)
         )
-        return [wq.Prefix(field, text, boost=boost) for text in kept]
+        return [wq.Prefix(schema_name, text, boost=boost) for text in kept]
 
     def remember(self, leaf: Leaf, fields: list[str]) -> None:
         if leaf.kind in ("prefix", "fuzzy"):
@@ -304,18 +315,17 @@ class Compiler:
         words = [word for leaf in bare for word in leaf.tokens]
         if len(bare) < 2 or self.proximity_boost <= 0:
             return None
+        targets = self.fields(node.field)
         if node.field is None:
-            targets = [(f, self.weights[f]) for f in PROXIMITY_FIELDS if self.weights[f] > 0]
-        else:
-            targets = self.fields(node.field)
+            targets = [target for target in targets if target[1] in PROXIMITY_FIELDS]
         phrases = [
             wq.Phrase(
-                name,
+                schema_name,
                 [self.term(name, word) for word in words],
                 slop=self.proximity_slop + 1,
                 boost=self.proximity_boost * weight,
             )
-            for name, weight in targets
+            for schema_name, name, weight in targets
         ]
         if not phrases:
             return None

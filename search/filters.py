@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from typing import Any
 
@@ -11,9 +10,10 @@ from whoosh.matching import ConstantScoreWrapperMatcher, NullMatcher
 
 from index.analysis import tokenize
 from index.errors import QueryError
+from index.fields import KINDS, schema_field
 from index.schema import author_keys, newsletter_key
 
-__all__ = ["TierQuery", "author_filter", "date_filter", "newsletter_filter", "rename_fields"]
+__all__ = ["TierQuery", "author_filter", "date_filter", "newsletter_filter"]
 
 
 class _TierMatcher(ConstantScoreWrapperMatcher):  # type: ignore[misc]
@@ -81,19 +81,7 @@ def author_filter(name: str) -> Any:
     if not key:
         raise QueryError("Empty author name: give the author to search for.")
     exact = wq.Term("authors", key)
-    # Issues keep their byline in `byline`, stories in `story_byline`.
-    bylines = [q for q in (_name_words(f, name) for f in ("byline", "story_byline")) if q]
+    # Issues and stories keep their bylines in fields of their own (index.fields).
+    fields = [schema_field("byline", kind) for kind in KINDS]
+    bylines = [q for q in (_name_words(f, name) for f in fields if f) if q]
     return wq.Or([exact, *bylines]) if bylines else exact
-
-
-def rename_fields(query: Any, mapping: dict[str, str]) -> Any:
-    """A copy of `query` with its fields renamed by `mapping` (issue fields -> story fields)."""
-
-    def rename(node: Any) -> Any:
-        name = getattr(node, "fieldname", None)
-        if name in mapping and mapping[name] != name:
-            node = copy.copy(node)
-            node.fieldname = mapping[name]
-        return node
-
-    return query.accept(rename)

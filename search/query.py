@@ -67,17 +67,15 @@ from typing import Any
 from whoosh import query as wq
 
 from index.errors import QueryError
-from index.schema import STORY_FIELDS
-from search.compiler import NAME_FIELDS, PROXIMITY_FIELDS, Compiler, strip_outer
+from index.fields import DEFAULT_WEIGHTS, KIND_ISSUE, KIND_STORY, NAME_FIELDS
+from search.compiler import PROXIMITY_FIELDS, Compiler, strip_outer
 from search.dates import parse_date_expression
-from search.filters import TierQuery, author_filter, date_filter, newsletter_filter, rename_fields
-from search.querylex import FIELD_ALIASES
+from search.filters import TierQuery, author_filter, date_filter, newsletter_filter
 from search.querytree import parse_tree
 
 __all__ = [
     "ALL_WORDS_BONUS",
     "DEFAULT_WEIGHTS",
-    "FIELD_ALIASES",
     "NAME_FIELDS",
     "PROXIMITY_BOOST",
     "PROXIMITY_FIELDS",
@@ -90,21 +88,6 @@ __all__ = [
     "parse_date_expression",
     "parse_query",
 ]
-
-# Multipliers on each field's own BM25 score (search/scoring.py). Short fields already score a
-# match higher than a long body does, so a headline at 0.5 still outranks the same word in a body
-# (tests/search/test_searcher.py); higher headline weights measured worse on both judged
-# collections (bench/relevance.py: 1.0 and 1.5 fell below plain BM25 on CISI).
-DEFAULT_WEIGHTS: dict[str, float] = {
-    "headline": 0.5,
-    "brief_headlines": 0.5,
-    "standfirst": 0.75,
-    "briefs": 1.0,
-    "body": 1.0,
-    "sections": 1.0,
-    "byline": 1.0,
-    "newsletter": 1.0,
-}
 
 # The constant score of matching every (non-stop) word: large enough to be a rank tier, not a blend.
 ALL_WORDS_BONUS = 1000.0
@@ -120,9 +103,9 @@ class ParsedQuery:
     text: str  # the query as given
     query: Any  # the whoosh query (NullQuery when is_empty)
     explanation: str  # how it was read, e.g. `+korea (troop){all words first} -china`
-    # Schema field -> the terms of positive single words: stems, or folded words in name fields.
+    # Logical field -> the terms of positive single words: stems, or folded words in name fields.
     highlight: dict[str, frozenset[str]]
-    # (schema field or "*" for free text, "prefix" | "fuzzy", folded word) of positive terms.
+    # (logical field or "*" for free text, "prefix" | "fuzzy", folded word) of positive terms.
     patterns: tuple[tuple[str, str, str], ...]
     phrases: tuple[tuple[str, ...], ...]  # stems of positive phrases (and split words: U.S.)
     words: tuple[str, ...]  # folded positive words searched, in query order, once each
@@ -159,34 +142,23 @@ def parse_query(
     `today` anchors relative dates (default: the local date). The ranking knobs default to the
     module constants and exist for the relevance benchmark. An unknown field or negative value
     in `weights`, or a negative `proximity_slop`, is a programming error and raises ValueError.
-    With `stories`, the query searches story documents: their own fields (STORY_FIELDS), where
+    With `stories`, the query searches story documents: their own fields (index.fields), where
     a brief's headline and text are the story's headline and body.
     """
     if proximity_slop < 0:
         raise ValueError(f"proximity_slop must be 0 or more, not {proximity_slop}")
     if not text.strip():
         raise QueryError("Empty query: give at least one word to search for.", text, None)
-    merged, aliases = _weights(weights), FIELD_ALIASES
-    if stories:
-        # A story has no briefs of its own: a brief story's headline and text are its headline
-        # and body, which is also where `brief:` looks.
-        merged = {**merged, "brief_headlines": 0.0, "briefs": 0.0}
-        aliases = {**FIELD_ALIASES, "brief": ("headline", "body")}
     compiler = Compiler(
-        merged,
+        _weights(weights),
+        kind=KIND_STORY if stories else KIND_ISSUE,
         all_words_bonus=all_words_bonus,
         proximity_boost=proximity_boost,
         proximity_slop=proximity_slop,
-        aliases=aliases,
     )
     parsed = parse_tree(text, today or dt.date.today())
     query, explanation = compiler.seq(parsed.tree, positive=True)
-    if stories and query is not None:
-        query = rename_fields(query, STORY_FIELDS)
-    highlight = {
-        (STORY_FIELDS.get(name, name) if stories else name): frozenset(terms)
-        for name, terms in compiler.highlight.items()
-    }
+    highlight = {name: frozenset(terms) for name, terms in compiler.highlight.items()}
     return ParsedQuery(
         text=text,
         query=query if query is not None else wq.NullQuery,

@@ -10,20 +10,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 from index.errors import QueryError
+from index.fields import QUERY_FIELD_NAMES, QUERY_FIELDS_TEXT
 
-# User field name -> schema fields. "date" is a filter, not a text field.
-FIELD_ALIASES: dict[str, tuple[str, ...]] = {
-    "headline": ("headline",),
-    "byline": ("byline",),
-    "author": ("byline",),
-    "body": ("body",),
-    "brief": ("brief_headlines", "briefs"),
-    "newsletter": ("newsletter",),
-    "section": ("sections",),
-    "standfirst": ("standfirst",),
-    "date": ("date",),
-}
-KNOWN_FIELDS_TEXT = "headline, byline (author), body, brief, newsletter, section, standfirst, date"
+# Query-language field names, from the field table (index.fields); "date" is a filter.
+DATE_FIELD = "date"
+KNOWN_FIELDS: tuple[str, ...] = (*QUERY_FIELD_NAMES, DATE_FIELD)
+KNOWN_FIELDS_TEXT = f"{QUERY_FIELDS_TEXT}, {DATE_FIELD}"
 
 MAX_FUZZY_DISTANCE = 2
 MAX_PHRASE_SLOP = 100

@@ -16,7 +16,7 @@ from index.analysis import tokenize
 from index.errors import QueryError
 from search.dates import parse_date_range
 from search.querylex import (
-    FIELD_ALIASES,
+    KNOWN_FIELDS,
     KNOWN_FIELDS_TEXT,
     MAX_FUZZY_DISTANCE,
     MAX_NESTING,
@@ -238,7 +238,7 @@ class Parser:
         nxt = self.peek()
         adjacent = nxt is not None and nxt.pos == tok.end and nxt.kind in ("(", "phrase")
         key = name.lower()
-        if key not in FIELD_ALIASES:
+        if key not in KNOWN_FIELDS:
             if not value and not adjacent:
                 # "Update: troops" -- a colon at the end of a word is punctuation, not a field.
                 return self.word(tok.text, tok.pos, field, explicit=False)

@@ -16,7 +16,7 @@ from typing import Any
 
 from whoosh import scoring
 
-from index.schema import KIND_ISSUE, KIND_STORY, STORY_FIELDS
+from index.fields import kind_of
 
 # BM25's usual constants; the relevance benchmark found little to gain around them.
 K1 = 1.2
@@ -27,25 +27,14 @@ class _Scorer(scoring.BM25FScorer):  # type: ignore[misc]
     def __init__(self, searcher: Any, fieldname: str, text: bytes, b: float, k1: float) -> None:
         super().__init__(searcher, fieldname, text, b, k1)
         parent = searcher.get_parent()
-        # Issues and stories have fields of their own (index.schema.STORY_FIELDS): each field's
+        # Issues and stories have fields of their own (index.fields): each field's
         # statistics count the documents of its own kind, not the index's every document.
-        kind = _kind_of(fieldname)
+        kind = kind_of(fieldname)
         total = parent.doc_frequency("kind", kind) if kind else parent.doc_count_all()
         total = total or parent.doc_count_all()
         found = parent.doc_frequency(fieldname, text)
         self.idf = log(1.0 + max(0.0, total - found + 0.5) / (found + 0.5))
         self.avgfl = parent.field_length(fieldname) / max(total, 1) or 1
-
-
-_STORY_ONLY = frozenset(STORY_FIELDS.values()) - set(STORY_FIELDS)
-_SHARED = frozenset(STORY_FIELDS) & frozenset(STORY_FIELDS.values())
-
-
-def _kind_of(fieldname: str) -> str | None:
-    """The kind of document a field belongs to (None: both kinds share it)."""
-    if fieldname in _SHARED:
-        return None
-    return KIND_STORY if fieldname in _STORY_ONLY else KIND_ISSUE
 
 
 class RobertsonBM25F(scoring.BM25F):  # type: ignore[misc]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -13,39 +14,27 @@ from whoosh import sorting
 
 from index import stemming
 from index.errors import IssueNotFoundError, QueryError
-from index.schema import KIND_ISSUE, KIND_STORY, STORY_FIELDS
+from index.fields import DEFAULT_WEIGHTS, KIND_ISSUE, KIND_STORY, NAME_FIELDS, schema_field
+from index.schema import story_parts
 from index.stopwords import STOP_WORDS
 from index.storage import open_index
-from search.highlight import make_snippets
+from search import matching
+from search.expand import expand
+from search.hits import build_hit
 from search.locate import default_index_dir
-from search.model import FacetCount, Hit, Results
-from search.query import (
-    DEFAULT_WEIGHTS,
-    NAME_FIELDS,
-    ParsedQuery,
-    author_filter,
-    date_filter,
-    newsletter_filter,
-    parse_query,
-)
+from search.model import FacetCount, Results
+from search.query import ParsedQuery, author_filter, date_filter, newsletter_filter, parse_query
 from search.scoring import weighting
 from search.suggest import suggest_query
 
 SORTS = ("relevance", "newest", "oldest")
 FACETS = ("newsletter", "author", "month")
-# Fields that snippets come from, in order of preference, and whether their terms are stemmed.
-_SNIPPET_FIELDS = (
-    ("body", True),
-    ("standfirst", True),
-    ("brief_headlines", True),
-    ("briefs", True),
-    ("sections", True),
-    ("byline", False),
-)
-_DISPLAY_FIELDS = ("headline", *(name for name, _ in _SNIPPET_FIELDS))
-_LIST_FIELDS = frozenset({"brief_headlines", "briefs", "sections"})
 # When fewer hits than this are found, a spelling suggestion is looked for.
 _SUGGEST_BELOW = 3
+# Seconds a search may take before it answers with what it found so far (and says so).
+DEFAULT_TIMEOUT = 5.0
+# Hits a page may hold: deeper lists are paged.
+MAX_LIMIT = 1000
 
 
 class Searcher:
@@ -97,51 +86,71 @@ class Searcher:
         facets: bool = False,
         stories: bool = False,
         today: dt.date | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
     ) -> Results:
-        """Run a query and return one page of ranked hits (see `search.query` for the language)."""
-        if limit < 1 or page < 1:
-            raise QueryError("limit and page must be 1 or more.")
+        """Run a query and return one page of ranked hits (see `search.query` for the language).
+
+        `total` counts every hit the query has, and the pages of `limit` hits cut exactly that
+        list. With `sort` newest or oldest, hits run by date, the better match first on the same
+        day, undated issues last. A search running past `timeout` seconds stops and answers from
+        what it has seen, with a note (None: no limit).
+        """
+        if not 1 <= limit <= MAX_LIMIT or page < 1:
+            raise QueryError(f"limit must be 1 to {MAX_LIMIT}, and page 1 or more.")
         if sort not in SORTS:
             raise QueryError(f"Unknown sort {sort!r}: use one of {', '.join(SORTS)}.")
+        if timeout is not None and timeout <= 0:
+            raise QueryError("timeout must be more than 0 seconds.")
+        deadline = None if timeout is None else time.monotonic() + timeout
         parsed = parse_query(query, today=today, stories=stories)
         kind = KIND_STORY if stories else KIND_ISSUE
-        clauses: list[Any] = [wq.Term("kind", kind)]
+        filters: list[Any] = [wq.Term("kind", kind)]
         window = date_filter(since, until)
         if window is not None:
-            clauses.append(window)
+            filters.append(window)
         if newsletter:
-            clauses.append(newsletter_filter(newsletter))
+            filters.append(newsletter_filter(newsletter))
         if author:
-            clauses.append(author_filter(author))
-        filters = wq.And(clauses)
+            filters.append(author_filter(author))
         if parsed.is_empty:
             return _empty(parsed, page, limit, sort, stories)
-        # whoosh miscounts when matched terms are recorded or blocks are skipped, so the total
-        # (and the facets) come from a counting pass of their own.
-        counting: dict[str, Any] = {"filter": filters, "limit": 1, "optimize": False}
-        if facets:
-            counting["groupedby"] = {
-                "newsletter": sorting.FieldFacet("newsletter_key"),
-                "author": sorting.FieldFacet("authors", allow_overlap=True),
-                "month": sorting.FieldFacet("month"),
-            }
-            counting["maptype"] = sorting.Count
-        counted = self._searcher.search(parsed.query, **counting)
-        total = len(counted)
-        options: dict[str, Any] = {"filter": filters, "terms": True}
-        if sort != "relevance":
-            options["sortedby"] = sorting.FieldFacet("date", reverse=sort == "newest")
-        found: Any = []
+        expanded, expansion = expand(parsed.query, self._searcher.reader())
+        matched = matching.run(self._searcher, expanded, filters, sort, deadline)
+        total = len(matched.ranked)
+        notes = [*parsed.notes, *expansion.notes]
+        if not matched.complete:
+            notes.append(
+                f"stopped after {timeout:g} s: hits and total are from part of the index "
+                "(narrow the query, or allow more time)"
+            )
         offset = (page - 1) * limit
-        if offset < total:
-            found = self._searcher.search_page(parsed.query, page, pagelen=limit, **options)
-            offset = found.offset
+        last_page = max(1, -(-total // limit))
+        if total and page > last_page:
+            notes.append(f"page {page} is past the last page ({last_page})")
+        terms = dict(parsed.highlight)
+        for name, words in expansion.terms.items():
+            terms[name] = terms.get(name, frozenset()) | frozenset(words)
         hits = tuple(
-            self._hit(hit.results, hit, parsed, offset + n + 1) for n, hit in enumerate(found)
+            build_hit(
+                self._searcher.stored_fields(docnum),
+                score=score,
+                rank=offset + n + 1,
+                terms=terms,
+                phrases=parsed.phrases,
+            )
+            for n, (docnum, score) in enumerate(matched.ranked[offset : offset + limit])
         )
         suggestion = None
         if total < _SUGGEST_BELOW and parsed.words:
-            suggestion = suggest_query(self._searcher, parsed, total, filters)
+
+            def count(text: str) -> int:
+                again = parse_query(text, today=today, stories=stories)
+                if again.is_empty:
+                    return 0
+                query, _ = expand(again.query, self._searcher.reader())
+                return len(matching.run(self._searcher, query, filters, "relevance", None).ranked)
+
+            suggestion = suggest_query(self._searcher, parsed, total, count, kind)
         return Results(
             query=query,
             total=total,
@@ -149,62 +158,29 @@ class Searcher:
             limit=limit,
             hits=hits,
             explanation=parsed.explanation,
-            notes=parsed.notes,
+            notes=tuple(notes),
             suggestion=suggestion,
-            facets=self._facets(counted) if facets else {},
+            facets=self._facets(matched.ranked) if facets else {},
             sort=sort,
             stories=stories,
         )
 
-    def _hit(self, results: Any, hit: Any, parsed: ParsedQuery | None, rank: int) -> Hit:
-        stored = hit.fields()
-        # Story documents keep their text in fields of their own (index.schema.STORY_FIELDS);
-        # snippets and hits name the fields as issues do.
-        story = stored.get("kind") == KIND_STORY
-        own = {name: (STORY_FIELDS.get(name, name) if story else name) for name in _DISPLAY_FIELDS}
-        logical = {field: name for name, field in own.items()}
-        phrases = parsed.phrases if parsed else ()
-        # A word matched only as part of a phrase is highlighted only where the phrase occurs.
-        phrase_only = {word for phrase in phrases for word in phrase}
-        singles = parsed.highlight if parsed else {}
-        matched: dict[str, set[str]] = {}
-        if results.has_matched_terms():
-            for field, term in hit.matched_terms():
-                value = term.decode("utf-8") if isinstance(term, bytes) else str(term)
-                if value in phrase_only and value not in singles.get(field, frozenset()):
-                    continue
-                matched.setdefault(logical.get(field, field), set()).add(value)
-        texts = [
-            (name, _joined(name, stored.get(own[name], "") or ""), stemmed)
-            for name, stemmed in _SNIPPET_FIELDS
-        ]
-        snippets = make_snippets(
-            texts,
-            {name: frozenset(terms) for name, terms in matched.items()},
-            phrases,
+    def _facets(self, ranked: list[tuple[int, float]]) -> dict[str, tuple[FacetCount, ...]]:
+        # whoosh's grouping, run over exactly the matched documents (a set filter on Every).
+        counted = self._searcher.search(
+            wq.Every(),
+            filter={docnum for docnum, _ in ranked},
+            limit=1,
+            groupedby={
+                "newsletter": sorting.FieldFacet("newsletter_key"),
+                "author": sorting.FieldFacet("authors", allow_overlap=True),
+                "month": sorting.FieldFacet("month"),
+            },
+            maptype=sorting.Count,
         )
-        when = stored.get("date")
-        return Hit(
-            id=stored["id"],
-            kind=stored.get("kind", KIND_ISSUE),
-            path=stored.get("path", ""),
-            newsletter=stored.get("newsletter", ""),
-            headline=stored.get(own["headline"], "") or "",
-            byline=stored.get(own["byline"], "") or "",
-            date=when.date() if isinstance(when, dt.datetime) else None,
-            score=round(float(hit.score or 0.0), 4),
-            rank=rank,
-            snippets=snippets,
-            issue_id=stored.get("issue_id", ""),
-            issue_headline=stored.get("issue_headline", ""),
-            link=stored.get("link", "") or "",
-            number=stored.get("number"),
-        )
-
-    def _facets(self, results: Any) -> dict[str, tuple[FacetCount, ...]]:
         out: dict[str, tuple[FacetCount, ...]] = {}
         for name in FACETS:
-            counts: dict[Any, int] = results.groups(name)
+            counts: dict[Any, int] = counted.groups(name)
             labelled = [
                 FacetCount(self._facet_label(name, key), count)
                 for key, count in counts.items()
@@ -230,29 +206,34 @@ class Searcher:
         return value
 
     def document(self, id_or_path: str) -> dict[str, Any]:
-        """The stored fields of one issue, by id or by source path."""
-        doc = self._searcher.document(id=id_or_path, kind=KIND_ISSUE)
+        """The stored fields of one issue (by id or source path) or story (by story id)."""
+        doc = self._searcher.document(id=id_or_path)
         if doc is None:
             path = str(Path(id_or_path).expanduser().resolve())
             doc = self._searcher.document(path=path, kind=KIND_ISSUE)
         if doc is None:
+            what = "story" if story_parts(id_or_path) else "issue"
             raise IssueNotFoundError(
-                f"No indexed issue has the id or path {id_or_path!r}. Ids are paths relative to "
-                "the indexed folder; `newsletter-search search --format paths QUERY` lists paths."
+                f"No indexed {what} has the id or path {id_or_path!r}. Ids are paths relative to "
+                "the indexed folder (stories add ::N); search results list them."
             )
         return dict(doc)
 
     def similar(self, id_or_path: str, *, limit: int = 10, terms: int = 25) -> Results:
-        """Issues most like the given one, the issue itself excluded.
+        """Issues most like the given one (stories like a given story), itself excluded.
 
-        The issue's key terms (tf-idf over its headline, body and brief headlines, stop words
-        and numbers left out) are searched for in every text field, each weighted by how
+        The document's key terms (tf-idf over its headline, body and briefs, stop words and
+        numbers left out) are searched for in every text field, each weighted by how
         characteristic it is; `total` is the number of hits returned.
         """
+        if not 1 <= limit <= MAX_LIMIT:
+            raise QueryError(f"limit must be 1 to {MAX_LIMIT}.")
         doc = self.document(id_or_path)
+        kind = doc.get("kind", KIND_ISSUE)
         scores: dict[str, float] = {}
-        for field in ("headline", "body", "brief_headlines", "briefs"):
-            text = doc.get(field) or ""
+        for name in ("headline", "body", "brief_headlines", "briefs"):
+            field = schema_field(name, kind)
+            text = (doc.get(field) or "") if field else ""
             if not text:
                 continue
             # Ask for more than needed: stop words and numbers say nothing of what an issue is
@@ -264,20 +245,33 @@ class Searcher:
         picked = [
             wq.Term(field, term, boost=weight * score)
             for term, score in key_terms
-            for field, weight in DEFAULT_WEIGHTS.items()
-            if field not in NAME_FIELDS and weight > 0
+            for name, weight in DEFAULT_WEIGHTS.items()
+            if name not in NAME_FIELDS
+            and weight > 0
+            and (field := schema_field(name, kind)) is not None
         ]
         label = f"similar:{doc['id']}"
         if not picked:
-            return Results(query=label, total=0, page=1, limit=limit, hits=())
-        found = self._searcher.search(
-            wq.Or(picked),
-            limit=limit,
-            filter=wq.Term("kind", KIND_ISSUE),
-            mask=wq.Term("id", doc["id"]),
-            terms=True,
+            return Results(
+                query=label, total=0, page=1, limit=limit, hits=(), stories=kind == KIND_STORY
+            )
+        filters = [wq.Term("kind", kind), wq.Not(wq.Term("id", doc["id"]))]
+        ranked = matching.run(self._searcher, wq.Or(picked), filters, "relevance", None).ranked
+        highlight = {
+            name: frozenset(term for term, _ in key_terms)
+            for name in DEFAULT_WEIGHTS
+            if name not in NAME_FIELDS
+        }
+        hits = tuple(
+            build_hit(
+                self._searcher.stored_fields(docnum),
+                score=score,
+                rank=n + 1,
+                terms=highlight,
+                phrases=(),
+            )
+            for n, (docnum, score) in enumerate(ranked[:limit])
         )
-        hits = tuple(self._hit(found, hit, None, n + 1) for n, hit in enumerate(found))
         return Results(
             query=label,
             total=len(hits),
@@ -285,14 +279,8 @@ class Searcher:
             limit=limit,
             hits=hits,
             explanation="key terms: " + " ".join(term for term, _ in key_terms),
+            stories=kind == KIND_STORY,
         )
-
-
-def _joined(field: str, text: str) -> str:
-    """Stored list fields hold one item a line: show them as separate items in snippets."""
-    if field in _LIST_FIELDS:
-        return " · ".join(line.strip() for line in text.splitlines() if line.strip())
-    return text
 
 
 def _empty(parsed: ParsedQuery, page: int, limit: int, sort: str, stories: bool) -> Results:
@@ -315,4 +303,4 @@ def search(index_dir: str | os.PathLike[str] | None, query: str, **options: Any)
         return searcher.search(query, **options)
 
 
-__all__ = ["FACETS", "SORTS", "Searcher", "search"]
+__all__ = ["DEFAULT_TIMEOUT", "FACETS", "MAX_LIMIT", "SORTS", "Searcher", "search"]

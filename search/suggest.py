@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from index import stemming
+from index.fields import NAME_FIELDS, TEXT_FIELD_TABLE, schema_field
 from index.stopwords import STOP_WORDS
-from search.query import ParsedQuery, parse_query
+from search.query import ParsedQuery
 
-# Fields whose terms are stemmed words (the vocabulary corrections come from).
+# A word the index knows is corrected only towards one this many times commoner.
 _KNOWN_WORD_RATIO = 20
-_VOCAB_FIELDS = ("headline", "body", "brief_headlines", "briefs", "standfirst")
 
 
-def _frequency(searcher: Any, term: str) -> int:
-    return sum(int(searcher.doc_frequency(field, term)) for field in _VOCAB_FIELDS)
+def vocabulary_fields(kind: str) -> tuple[str, ...]:
+    """The schema fields of `kind` whose terms are stemmed words (where corrections come from)."""
+    fields = (schema_field(f.name, kind) for f in TEXT_FIELD_TABLE if f.name not in NAME_FIELDS)
+    return tuple(field for field in fields if field is not None)
+
+
+def _frequency(searcher: Any, fields: tuple[str, ...], term: str) -> int:
+    return sum(int(searcher.doc_frequency(field, term)) for field in fields)
 
 
 def _surface(stem: str, words: dict[str, str]) -> str:
@@ -24,20 +31,20 @@ def _surface(stem: str, words: dict[str, str]) -> str:
     return stem if stem in words or not forms else forms[0]
 
 
-def correct_word(searcher: Any, word: str) -> str | None:
-    """The best-attested index word within edit distance 2 of `word`, if it beats `word`."""
+def correct_word(searcher: Any, word: str, fields: tuple[str, ...]) -> str | None:
+    """The best-attested word of `fields` within edit distance 2 of `word`, if it beats `word`."""
     if word in STOP_WORDS or len(word) < 3 or word.isdigit():
         return None
     stem = stemming.stem(word)
-    own = _frequency(searcher, stem)
+    own = _frequency(searcher, fields, stem)
     reader = searcher.reader()
     best: tuple[int, int, str] | None = None
     for distance in (1, 2):
-        for field in _VOCAB_FIELDS:
+        for field in fields:
             for candidate in reader.terms_within(field, stem, distance, prefix=1):
                 if candidate == stem:
                     continue
-                freq = _frequency(searcher, candidate)
+                freq = _frequency(searcher, fields, candidate)
                 # A word the index knows is corrected only towards a far commoner one (a typo
                 # that happens to occur in a large archive), never towards a near-equal.
                 if freq > (0 if own == 0 else own * _KNOWN_WORD_RATIO) and (
@@ -51,22 +58,25 @@ def correct_word(searcher: Any, word: str) -> str | None:
     return _surface(best[2], stemming.known_words())
 
 
-def suggest_query(searcher: Any, parsed: ParsedQuery, total: int, filter_query: Any) -> str | None:
-    """A corrected query string that finds more than `total` hits, or None."""
+def suggest_query(
+    searcher: Any, parsed: ParsedQuery, total: int, count: Callable[[str], int], kind: str
+) -> str | None:
+    """A corrected query string that finds more than `total` hits (by `count`), or None.
+
+    `count` runs a query text exactly as the search being corrected was run (same kind of
+    document, filters, dates), so a suggestion never promises hits the user will not get.
+    """
+    fields = vocabulary_fields(kind)
     text = parsed.text
     changed = False
     for word in dict.fromkeys(parsed.words):
-        better = correct_word(searcher, word)
+        better = correct_word(searcher, word, fields)
         if better and better != word:
             text = _replace_word(text, word, better)
             changed = True
     if not changed or text == parsed.text:
         return None
-    corrected = parse_query(text)
-    if corrected.is_empty:
-        return None
-    found = searcher.search(corrected.query, limit=1, filter=filter_query)
-    return text if len(found) > total else None
+    return text if count(text) > total else None
 
 
 def _replace_word(text: str, word: str, better: str) -> str:

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from index.fields import schema_text_fields
 from index.model import Brief, Issue
-from index.schema import (
-    KIND_ISSUE,
-    KIND_STORY,
-    STORY_FIELDS,
-    TEXT_FIELDS,
-    build_schema,
-    documents,
-)
+from index.schema import KIND_ISSUE, KIND_STORY, build_schema, documents, story_parts
 
 ISSUE = Issue(
     id="letters/2024-05-01.txt",
@@ -54,10 +48,24 @@ def test_issue_then_lead_then_briefs() -> None:
 
 def test_stories_never_fill_issue_text_fields() -> None:
     # Issue statistics (idf, average lengths) must not count the stories' text.
-    own = set(TEXT_FIELDS) - set(STORY_FIELDS.values())
+    own = set(schema_text_fields(KIND_ISSUE)) - set(schema_text_fields(KIND_STORY))
+    assert own >= {"headline", "body", "briefs"}
     for doc in documents(ISSUE):
         if doc["kind"] == KIND_STORY:
             assert not own & set(doc), doc["id"]
+
+
+def test_story_ids_split_back_into_issue_and_position() -> None:
+    ids = [d["id"] for d in documents(ISSUE)]
+    assert [story_parts(i) for i in ids] == [
+        None,
+        (ISSUE.id, 0),
+        (ISSUE.id, 1),
+        (ISSUE.id, 2),
+    ]
+    assert story_parts("a::b") is None and story_parts("::3") is None
+    # An issue id may itself hold the separator (an mbox message id): the last one counts.
+    assert story_parts("box.mbox#a::b::12") == ("box.mbox#a::b", 12)
 
 
 def test_every_document_field_is_in_the_schema() -> None:

@@ -12,12 +12,12 @@ from whoosh import query as wq
 from whoosh.filedb.filestore import RamStorage
 
 from index.errors import QueryError
+from index.fields import KIND_ISSUE, KIND_STORY, TEXT_FIELDS, query_targets, schema_field
 from index.model import Brief, Issue
-from index.schema import TEXT_FIELDS, build_schema, documents
+from index.schema import build_schema, documents
 from search.query import (
     ALL_WORDS_BONUS,
     DEFAULT_WEIGHTS,
-    FIELD_ALIASES,
     NAME_FIELDS,
     PROXIMITY_FIELDS,
     PROXIMITY_SLOP,
@@ -29,6 +29,7 @@ from search.query import (
     parse_date_expression,
     parse_query,
 )
+from search.querylex import KNOWN_FIELDS
 from search.scoring import weighting
 
 D = dt.date
@@ -383,8 +384,8 @@ def test_unknown_field_error_names_field_position_and_known_fields() -> None:
     error = caught.value
     assert error.position == 6
     assert error.message == (
-        'Unknown field "foo" at position 6. Known fields: headline, byline (author), body, brief,'
-        " newsletter, section, standfirst, date."
+        'Unknown field "foo" at position 6. Known fields: headline, standfirst, byline (author),'
+        " body, brief, section, newsletter, date."
         ' To search for the text "foo:bar", put it in quotes.'
     )
     assert parse('"foo:bar"').phrases == (("foo", "bar"),)
@@ -430,9 +431,9 @@ def test_date_error_lists_accepted_forms() -> None:
         parse("date:whenever")
 
 
-def test_field_aliases_cover_the_schema() -> None:
+def test_query_fields_exist_for_issues_and_stories() -> None:
     schema = build_schema()
-    assert set(FIELD_ALIASES) == {
+    assert set(KNOWN_FIELDS) == {
         "headline",
         "byline",
         "author",
@@ -443,8 +444,16 @@ def test_field_aliases_cover_the_schema() -> None:
         "standfirst",
         "date",
     }
-    for fields in FIELD_ALIASES.values():
-        assert all(name in schema.names() for name in fields)
+    for name in KNOWN_FIELDS:
+        if name == "date":
+            continue
+        for kind in (KIND_ISSUE, KIND_STORY):
+            targets = query_targets(name, kind)
+            assert targets, (name, kind)
+            for target in targets:
+                field = schema_field(target, kind)
+                assert field is not None and field in schema.names(), (name, kind, target)
+    assert query_targets("brief", KIND_STORY) == ("headline", "body")
     assert set(DEFAULT_WEIGHTS) == set(TEXT_FIELDS)
 
 
