@@ -9,15 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import shlex
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from index.errors import NewsletterSearchError, QueryError
+from index.errors import NewsletterSearchError
 
 if TYPE_CHECKING:
     from search.model import Results
@@ -26,17 +28,53 @@ INDEX_DIR_HELP = "Index directory (default: $NEWSLETTER_SEARCH_INDEX, else a per
 FORMATS = ("text", "json", "jsonl", "paths")
 
 
+def _remedy(
+    error: NewsletterSearchError, index_dir: str | None, folder_given: str | None
+) -> str | None:
+    """The command line that would put an error right, in this CLI's own words."""
+    where = f" --index-dir {shlex.quote(index_dir)}" if index_dir else ""
+    named = error.folder or folder_given
+    folder = f" {shlex.quote(named)}" if named else ""
+    if error.remedy == "build":
+        if index_dir and _holds_issues(index_dir):
+            return (
+                f"{index_dir} holds files but no index. To index it, keep the index elsewhere: "
+                f"newsletter-search index {shlex.quote(index_dir)} --index-dir INDEX_DIR"
+            )
+        return f"Build it with: newsletter-search index FOLDER{where}"
+    if error.remedy == "rebuild":
+        return f"Rebuild it with: newsletter-search index{folder or ' [FOLDER]'} --rebuild{where}"
+    if error.remedy == "replace":
+        return (
+            f"To replace its issues: newsletter-search index{folder} --rebuild{where}\n"
+            f"To keep both, index{folder or ' the folder'} into a directory of its own: "
+            "--index-dir OTHER_DIR"
+        )
+    if error.remedy == "sync":
+        return f"Run: newsletter-search index{where}"
+    return None
+
+
+def _holds_issues(index_dir: str) -> bool:
+    """Whether a would-be index directory is really a folder of something else."""
+    path = Path(index_dir).expanduser()
+    return path.is_dir() and any(not child.name.startswith(".") for child in path.iterdir())
+
+
 @contextmanager
-def _errors() -> Iterator[None]:
-    """Map the project's exception tree to messages and exit codes, in one place."""
+def _errors(index_dir: str | None = None, folder: str | None = None) -> Iterator[None]:
+    """Map the project's exception tree to messages and exit codes, in one place.
+
+    Each exception class carries its exit code; its `remedy` becomes a command line here.
+    """
     try:
         yield
-    except QueryError as error:
-        click.echo(f"Error: {error}", err=True)
-        sys.exit(2)
     except NewsletterSearchError as error:
         click.echo(f"Error: {error}", err=True)
-        sys.exit(1)
+        hint = _remedy(error, index_dir, folder)
+        if hint:
+            click.echo(hint, err=True)
+        sys.exit(error.exit_code)
     except KeyboardInterrupt:
         click.echo("Interrupted; the last committed index is unchanged.", err=True)
         sys.exit(130)
@@ -136,7 +174,7 @@ def index_command(
     from search.locate import default_index_dir
 
     progress = _Progress(enabled=not quiet and sys.stderr.isatty())
-    with _errors():
+    with _errors(index_dir, folder):
         try:
             report = sync_index(
                 folder,
@@ -173,13 +211,6 @@ def index_command(
             click.echo(sync_summary(report), err=True)
     for warning in report.warnings:
         click.echo(f"Warning: {warning}", err=True)
-    if report.issues == 0:
-        click.echo(
-            f"Error: nothing could be indexed in {report.folder} "
-            f"({report.files_seen} issue files seen, {len(report.skipped)} skipped).",
-            err=True,
-        )
-        sys.exit(1)
 
 
 # ---------------------------------------------------------------- search
@@ -292,7 +323,7 @@ def search_command(
 
     fmt = "json" if as_json else fmt
     use_color = sys.stdout.isatty() if color is None else color
-    with _errors():
+    with _errors(index_dir):
         until_date = None
         if until is not None:
             from search.query import parse_date_expression
@@ -331,7 +362,7 @@ def similar_command(
 
     fmt = "json" if as_json else fmt
     use_color = sys.stdout.isatty() if color is None else color
-    with _errors(), Searcher(index_dir) as searcher:
+    with _errors(index_dir), Searcher(index_dir) as searcher:
         results = searcher.similar(id_or_path, limit=limit)
     _emit(results, fmt, use_color, False)
 
@@ -346,9 +377,10 @@ def similar_command(
 def show_command(path_or_id: str, index_dir: str | None, as_json: bool) -> None:
     """Show how a file (or an indexed issue, by id) is parsed: every field."""
     from index import describe_issues
+    from search.locate import default_index_dir
 
-    with _errors():
-        issues = describe_issues(path_or_id, index_dir)
+    with _errors(index_dir):
+        issues = describe_issues(path_or_id, index_dir or default_index_dir())
     if as_json:
         click.echo(
             json.dumps(issues if len(issues) > 1 else issues[0], indent=2, ensure_ascii=False)
@@ -371,7 +403,7 @@ def stats_command(index_dir: str | None, as_json: bool) -> None:
     from index import index_stats
     from search.locate import default_index_dir
 
-    with _errors():
+    with _errors(index_dir):
         stats = index_stats(index_dir or default_index_dir())
     if as_json:
         click.echo(json.dumps(stats, indent=2, ensure_ascii=False))

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from index.errors import (
+        FolderMismatchError,
         IndexLockedError,
         IndexMissingError,
         IndexUnusableError,
@@ -46,6 +47,7 @@ _WHERE = {
     "IndexMissingError": "index.errors",
     "IndexUnusableError": "index.errors",
     "IndexLockedError": "index.errors",
+    "FolderMismatchError": "index.errors",
     "IndexWriteError": "index.errors",
     "NothingIndexedError": "index.errors",
     "IssueNotFoundError": "index.errors",
@@ -55,6 +57,7 @@ _WHERE = {
 __all__ = [
     "SCHEMA_VERSION",
     "Brief",
+    "FolderMismatchError",
     "IndexLockedError",
     "IndexMissingError",
     "IndexReport",

@@ -5,20 +5,36 @@
     ├── IndexMissingError            no index at the given location yet
     ├── IndexUnusableError           index from an older schema version, or a damaged directory
     ├── IndexLockedError             another indexer holds the index's write lock
+    ├── FolderMismatchError          the index follows another folder than the one given
     ├── IndexWriteError              writing failed (disk full, permissions); the old index is kept
     ├── NothingIndexedError          a folder held no file that could be indexed
     ├── IssueNotFoundError           no indexed issue has the given id or path
     └── QueryError                   a query string that cannot be read (says where and what to fix)
 
-Every message says what failed and what to try next; the CLI maps the tree to exit codes
-in one place.
+Every message says what failed and what to do in words that make sense to a Python caller.
+Each class carries its exit code, and an error may name a `remedy` (build, rebuild, sync) that a
+front end phrases in its own terms: the CLI turns "rebuild" into its command line.
 """
 
 from __future__ import annotations
 
+from typing import ClassVar, Literal
+
+Remedy = Literal["build", "rebuild", "sync", "replace"]
+
 
 class NewsletterSearchError(Exception):
     """Base of every error newsletter-search raises on purpose."""
+
+    exit_code: ClassVar[int] = 1  # failure; 2 is misuse (a query or option that cannot be read)
+    remedy: Remedy | None = None  # what would put it right, if a command can
+    folder: str | None = None  # the folder of issues concerned, when known
+
+    def with_remedy(self, remedy: Remedy, folder: str | None = None) -> NewsletterSearchError:
+        """This error, naming what would put it right (and the folder, when known)."""
+        self.remedy = remedy
+        self.folder = folder or self.folder
+        return self
 
 
 class IssueReadError(NewsletterSearchError):
@@ -33,17 +49,29 @@ class IssueReadError(NewsletterSearchError):
 class IndexMissingError(NewsletterSearchError):
     """There is no index at the location asked for."""
 
+    remedy = "build"
+
 
 class IndexUnusableError(NewsletterSearchError):
     """The index exists but cannot be used as it is (old schema, damaged files)."""
+
+    remedy = "rebuild"
 
 
 class IndexLockedError(NewsletterSearchError):
     """Another process holds the index's write lock."""
 
 
+class FolderMismatchError(NewsletterSearchError):
+    """The index was built from another folder: syncing would drop that folder's issues."""
+
+    remedy = "replace"
+
+
 class IndexWriteError(NewsletterSearchError):
     """Writing the index failed; the previous index is left as it was."""
+
+    detail: str = ""  # a worker's traceback, when a bug (not the disk) was the cause
 
 
 class NothingIndexedError(NewsletterSearchError):
@@ -56,6 +84,8 @@ class IssueNotFoundError(NewsletterSearchError):
 
 class QueryError(NewsletterSearchError):
     """A query string that cannot be read; `position` is the 0-based offset of the problem."""
+
+    exit_code = 2
 
     def __init__(self, message: str, query: str = "", position: int | None = None) -> None:
         super().__init__(message)

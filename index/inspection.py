@@ -15,9 +15,10 @@ from whoosh import sorting
 from index.errors import IndexMissingError, IndexUnusableError, IssueNotFoundError
 from index.model import Issue
 from index.parse import parse_file
-from index.schema import KIND_ISSUE
+from index.schema import KIND_ISSUE, story_id, story_parts
 from index.state import REBUILD_HINT, FileRecord
 from index.storage import open_index
+from index.store import writer_active
 
 
 def issue_to_json(issue: Issue) -> dict[str, Any]:
@@ -42,30 +43,69 @@ def _records(index_dir: Path) -> tuple[Path, dict[str, FileRecord]]:
 def describe_issues(
     path_or_id: str, index_dir: str | os.PathLike[str] | None = None
 ) -> list[dict[str, Any]]:
-    """How a file parses (all its issues), or how the indexed issue with this id parses."""
+    """How a file parses (all its issues), or how the indexed issue or story with this id does."""
     candidate = Path(path_or_id).expanduser()
     root: Path | None = None
     wanted: str | None = None
+    story: tuple[str, int] | None = None  # (issue id, position) when a story id was given
     if index_dir is not None:
         try:
             folder, records = _records(Path(index_dir).expanduser().resolve())
         except IndexMissingError:
             folder, records = Path("."), {}
         if not candidate.exists():
+            parts = story_parts(path_or_id)
             for relpath, record in records.items():
                 if path_or_id == relpath or path_or_id in record.ids:
                     candidate, wanted = folder / relpath, path_or_id
+                    break
+                if parts is not None and parts[0] in record.ids:
+                    candidate, wanted, story = folder / relpath, parts[0], parts
                     break
         if candidate.exists() and candidate.resolve().is_relative_to(folder):
             root = folder
     if not candidate.exists():
         raise IssueNotFoundError(
             f"{path_or_id!r} is neither a file nor the id of an indexed issue. Give a file path, "
-            "or an id as shown by `newsletter-search search --json`."
+            "or an issue or story id as search results show them."
         )
     issues = parse_file(candidate.resolve(), root or candidate.resolve().parent)
+    if story is not None:
+        for issue in issues:
+            if issue.id == story[0] and story[1] <= len(issue.briefs):
+                return [story_to_json(issue, story[1])]
+        raise IssueNotFoundError(f"{path_or_id!r}: the file no longer holds that story.")
     chosen = [i for i in issues if i.id == wanted] if wanted and "#" in wanted else issues
     return [issue_to_json(issue) for issue in chosen or issues]
+
+
+def story_to_json(issue: Issue, position: int) -> dict[str, Any]:
+    """One story of an issue (0: the lead, 1..: the briefs) as JSON-ready values."""
+    common = {
+        "id": story_id(issue.id, position),
+        "issue_id": issue.id,
+        "issue_headline": issue.headline,
+        "path": issue.path,
+        "newsletter": issue.newsletter,
+        "date": issue.date.isoformat() if issue.date else None,
+    }
+    if position == 0:
+        return {
+            **common,
+            "headline": issue.headline,
+            "standfirst": issue.standfirst,
+            "byline": issue.byline,
+            "body": issue.body,
+        }
+    brief = issue.briefs[position - 1]
+    return {
+        **common,
+        "headline": brief.headline,
+        "byline": brief.author,
+        "section": brief.section,
+        "body": brief.text,
+        "link": brief.link,
+    }
 
 
 def _size(path: Path) -> int:
@@ -104,6 +144,7 @@ def index_stats(index_dir: str | os.PathLike[str]) -> dict[str, Any]:
         "created": manifest.created,
         "last_sync": manifest.last_sync or state.synced,
         "last_sync_complete": state.complete,
+        "writer": writer_active(target),
         "size_bytes": _size(target),
         "newsletters": figures["newsletters"],
     }

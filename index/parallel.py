@@ -193,7 +193,7 @@ class WorkerPool:
                 elif kind == "idle":
                     handle.queued -= 1
                 else:
-                    raise RuntimeError(f"unexpected message {kind!r} from an indexing worker")
+                    raise IndexWriteError(f"Unexpected message {kind!r} from an indexing worker.")
 
     def _flush(self) -> Flushed:
         for handle in self.handles:
@@ -204,7 +204,7 @@ class WorkerPool:
         while waiting:
             for handle, kind, payload in self._receive():
                 if kind != "flushed":
-                    raise RuntimeError(f"unexpected message {kind!r} from an indexing worker")
+                    raise IndexWriteError(f"Unexpected message {kind!r} from an indexing worker.")
                 segment, words = payload
                 if segment is not None:
                     segments.append(segment)
@@ -249,10 +249,18 @@ def _died(handle: _Handle) -> IndexWriteError:
     )
 
 
-def _worker_error(errno: int | None, detail: str, trace: str) -> Exception:
+def _worker_error(errno: int | None, detail: str, trace: str) -> IndexWriteError:
     if errno is not None:
         return IndexWriteError(
             f"Writing the index failed in a worker process: {detail}. The last committed index "
             "is kept."
         )
-    return RuntimeError(f"An indexing worker process failed:\n{trace}")
+    # A bug, not bad input (a file's own failures are reported per file): say what broke, keep
+    # the worker's traceback on the error for a bug report, and keep the committed index.
+    last = (trace.strip().splitlines() or [detail])[-1]
+    error = IndexWriteError(
+        f"An indexing worker process failed ({last}); the last committed index is kept. Run the"
+        " indexer again; if it fails the same way, the traceback is in this error's `detail`."
+    )
+    error.detail = trace
+    return error

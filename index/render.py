@@ -47,7 +47,9 @@ def stats_lines(stats: dict[str, Any]) -> list[str]:
     """The figures of `index_stats`, aligned, with the newsletters by issue count."""
     dates = f"{stats['first_date'] or '?'} to {stats['last_date'] or '?'}"
     sync = stats["last_sync"] or "never"
-    if not stats["last_sync_complete"]:
+    if stats.get("writer"):
+        sync += f" (a sync is running now: {stats['writer']})"
+    elif not stats["last_sync_complete"]:
         sync += " (interrupted: run `newsletter-search index` to finish it)"
     return [
         f"index:          {stats['index_dir']} (schema version {stats['schema_version']})",

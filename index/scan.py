@@ -90,12 +90,15 @@ def walk(folder: Path) -> Iterator[tuple[str, Path]]:
         yield relpath, Path(entry.path)
 
 
-def _entries(folder: Path, errors: dict[str, str]) -> Iterator[tuple[str, os.DirEntry[str]]]:
+def _entries(
+    folder: Path, errors: dict[str, str], skip: frozenset[str] = frozenset()
+) -> Iterator[tuple[str, os.DirEntry[str]]]:
     """Every file below `folder` as (relative posix path, directory entry), in sorted order.
 
     Like os.walk: hidden folders are skipped and symbolic links to folders are not followed
     (no cycles). Unlike os.walk, a folder that cannot be listed is not skipped in silence: it
-    lands in `errors` (relative path with a trailing "/" -> reason).
+    lands in `errors` (relative path with a trailing "/" -> reason). Folders whose paths are in
+    `skip` (an index kept inside the folder it indexes) are left out.
     """
     stack: list[tuple[str, str]] = [("", str(folder))]
     while stack:
@@ -114,17 +117,25 @@ def _entries(folder: Path, errors: dict[str, str]) -> Iterator[tuple[str, os.Dir
                 is_folder = False
             if not is_folder:
                 yield prefix + entry.name, entry
-            elif not entry.name.startswith(".") and not entry.is_symlink():
+            elif (
+                not entry.name.startswith(".")
+                and not entry.is_symlink()
+                and os.path.abspath(entry.path) not in skip
+            ):
                 folders.append((f"{prefix}{entry.name}/", entry.path))
         stack.extend(reversed(folders))
 
 
-def plan_sync(folder: Path, previous: dict[str, FileRecord]) -> Plan:
-    """Compare the folder with the previous records and sort every file into the plan."""
+def plan_sync(folder: Path, previous: dict[str, FileRecord], skip: tuple[Path, ...] = ()) -> Plan:
+    """Compare the folder with the previous records and sort every file into the plan.
+
+    Folders in `skip` (the index's own directory, when it lies inside the folder) are not read.
+    """
     plan = Plan()
     seen: set[str] = set()
     unlisted = plan.unlisted
-    for relpath, entry in _entries(folder, unlisted):
+    skipped = frozenset(os.path.abspath(path) for path in skip)
+    for relpath, entry in _entries(folder, unlisted, skipped):
         record = previous.get(relpath)
         try:
             stat = entry.stat()

@@ -18,8 +18,9 @@ from typing import Any, NamedTuple
 from index.errors import IndexUnusableError
 from index.jsonfile import replace_json
 
-# Every message about an unusable index ends with this (index.store re-exports it).
-REBUILD_HINT = "Run `newsletter-search index --rebuild` to build it again."
+# Every message about an unusable index ends with this (index.store re-exports it); the error's
+# remedy ("rebuild") lets a front end add its own command for it.
+REBUILD_HINT = "Rebuild the index from its folder to use it again."
 
 
 class FileRecord(NamedTuple):

@@ -45,6 +45,7 @@ __all__ = [
     "store_path",
     "write_lock",
     "write_manifest",
+    "writer_active",
 ]
 
 MANIFEST_NAME = "manifest.json"
@@ -88,10 +89,7 @@ def read_manifest(index_dir: Path) -> Manifest:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise IndexMissingError(
-            f"No index at {index_dir}. Build one with `newsletter-search index FOLDER"
-            f" --index-dir {index_dir}`."
-        ) from None
+        raise IndexMissingError(f"No index at {index_dir} yet.") from None
     except OSError as error:
         raise IndexUnusableError(
             f"The index at {index_dir} cannot be read ({error.strerror or error})."
@@ -186,6 +184,27 @@ def _open_lock_file(index_dir: Path) -> Any:
         raise IndexWriteError(
             f"Cannot write to the index directory {index_dir} ({error.strerror or error})."
         ) from error
+
+
+def writer_active(index_dir: Path) -> str | None:
+    """Who is writing the index right now (a description), or None when nobody is.
+
+    A shared lock is tried and let go at once: it fails only while a writer holds the lock.
+    """
+    lock_path = index_dir / LOCK_NAME
+    try:
+        handle = open(lock_path, encoding="utf-8")  # noqa: SIM115 (closed below)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return _describe_holder(lock_path)
+    except OSError:
+        return None
+    finally:
+        handle.close()  # closing releases a lock taken above
+    return None
 
 
 @contextlib.contextmanager

@@ -20,6 +20,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from index.errors import (
+    FolderMismatchError,
     IndexMissingError,
     IndexUnusableError,
     IndexWriteError,
@@ -155,9 +156,13 @@ def sync_index(
     with write_lock(target, timeout=lock_timeout):
         manifest = _usable_manifest(target, rebuild)
         source = _source_folder(folder, manifest, target)
-        # One index follows one folder: another folder means starting afresh.
-        if manifest is not None and manifest.folder != str(source):
-            rebuild = True
+        # One index follows one folder: indexing another one into it would drop the first
+        # folder's issues, so that takes an explicit rebuild.
+        if manifest is not None and manifest.folder != str(source) and not rebuild:
+            raise FolderMismatchError(
+                f"The index at {target} holds the issues of {manifest.folder}, not of {source}. "
+                "Rebuild it to replace them, or give the new folder an index of its own."
+            ).with_remedy("replace", str(source))
         settings = Settings(
             read_source, jobs or default_jobs(), keep_stale, max_bytes, progress, checkpoint_seconds
         )
@@ -167,6 +172,13 @@ def sync_index(
             report = _rebuild_aside(target, source, manifest, settings)
         else:
             report = _sync(target, source, manifest, settings)
+    if report.issues == 0:
+        # The same for a first build, a sync and a rebuild (which keeps the old index).
+        reasons = "; ".join(f"{skip.path}: {skip.reason}" for skip in report.skipped[:5])
+        raise NothingIndexedError(
+            f"Nothing could be indexed in {source} ({report.files_seen} issue files seen, "
+            f"{len(report.skipped)} skipped{': ' + reasons if reasons else ''})."
+        )
     return replace(report, seconds=round(time.perf_counter() - started, 3))
 
 
@@ -215,14 +227,14 @@ def _source_folder(
         folder = manifest.folder if manifest is not None else remembered_folder(target)
         if not folder:
             raise IndexMissingError(
-                f"No folder given, and there is no index at {target} that remembers one. "
-                "Run `newsletter-search index FOLDER`."
+                f"No folder given, and there is no index at {target} that remembers one: "
+                "give the folder of issues to index."
             )
     source = Path(folder).expanduser().resolve()
     if not source.is_dir():
         raise NothingIndexedError(
-            f"The folder {source} does not exist or is not a folder. Give the folder of issues "
-            "to index: `newsletter-search index FOLDER`."
+            f"The folder {source} does not exist or is not a folder: give the folder of issues "
+            "to index."
         )
     return source
 
@@ -244,7 +256,7 @@ def _rebuild_aside(
     store = _new_store(target, source)
     try:
         ix = open_store(store, mmap=False)
-        plan = plan_sync(source, {})
+        plan = plan_sync(source, {}, skip=(target,))
         session = Session(store, ix, source, {}, plan, replace(settings, checkpoint_seconds=None))
         outcome = session.run(complete_before=False)
         if _issue_count(outcome.records) == 0:
@@ -271,7 +283,7 @@ def _sync(
     ix = open_store(store, mmap=False)
     state = read_state(store, ix.latest_generation())
     tidy_store(store, ix)
-    plan = plan_sync(source, state.files)
+    plan = plan_sync(source, state.files, skip=(target,))
     if "" in plan.unlisted:
         raise NothingIndexedError(f"The folder {source} cannot be read: {plan.unlisted['']}.")
     known = _issue_count(state.files)
@@ -279,8 +291,8 @@ def _sync(
         raise NothingIndexedError(
             f"The folder {source} holds no issue files now, but the index holds {known} issues"
             " from it. If it is a drive that is not mounted, mount it and try again; if every"
-            " issue really is gone, run `newsletter-search index --rebuild`."
-        )
+            " issue really is gone, rebuild the index."
+        ).with_remedy("rebuild", str(source))
     outcome = Session(store, ix, source, state.files, plan, settings).run(state.complete)
     return _report(target, source, plan, outcome, rebuilt=rebuilt, warnings=_touch(target))
 

@@ -56,8 +56,12 @@ def results_lines(
     lines.extend(Line(f"Note: {note}", status=True) for note in results.notes)
     if results.suggestion:
         lines.append(Line(f"Did you mean: {results.suggestion}?"))
-    if not results.hits:
-        lines.append(Line(f"No issues match {results.query!r}.", status=True))
+    what = "stories" if results.stories else "issues"
+    if not results.hits and results.total:
+        # The notes already say the page is past the last one.
+        lines.append(Line(f"{results.total} {what} match, on {results.pages} pages.", status=True))
+    elif not results.hits:
+        lines.append(Line(f"No {what} match {results.query!r}.", status=True))
     else:
         first, last = results.hits[0].rank, results.hits[-1].rank
         lines.append(Line(f"{first}-{last} of {results.total} hits", status=True))

@@ -18,6 +18,7 @@ from index.fields import DEFAULT_WEIGHTS, KIND_ISSUE, KIND_STORY, NAME_FIELDS, s
 from index.schema import story_parts
 from index.stopwords import STOP_WORDS
 from index.storage import open_index
+from index.store import writer_active
 from search import matching
 from search.expand import expand
 from search.hits import build_hit
@@ -49,6 +50,19 @@ class Searcher:
         opened = open_index(self.index_dir, mmap=False)
         self.manifest, self._index, self._searcher = opened.manifest, opened.index, opened.searcher
         self._searcher.weighting = weighting()
+        # A first build publishes its checkpoints before it is done: say so in every answer.
+        self._partial_note: str | None = None
+        if self.manifest.last_sync is None:
+            if writer_active(self.index_dir):
+                self._partial_note = (
+                    "the first build of this index is still running: results cover the issues "
+                    "indexed so far"
+                )
+            else:
+                self._partial_note = (
+                    "the first build of this index was interrupted: results cover the issues "
+                    "indexed so far; sync the index again to finish it"
+                )
         stemming.register_table(opened.store / stemming.STEM_TABLE_NAME)
 
     def __enter__(self) -> Searcher:
@@ -118,6 +132,8 @@ class Searcher:
         matched = matching.run(self._searcher, expanded, filters, sort, deadline)
         total = len(matched.ranked)
         notes = [*parsed.notes, *expansion.notes]
+        if self._partial_note:
+            notes.insert(0, self._partial_note)
         if not matched.complete:
             notes.append(
                 f"stopped after {timeout:g} s: hits and total are from part of the index "

@@ -10,6 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
+from index import build_index
+from index.errors import NothingIndexedError
 from tests.search.conftest import write_archive
 
 
@@ -97,7 +99,7 @@ def test_search_without_index_says_how_to_build_one(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stdout == ""
     assert "No index at" in result.stderr
-    assert "newsletter-search index FOLDER" in result.stderr
+    assert "newsletter-search index FOLDER --index-dir" in result.stderr
 
 
 def test_malformed_query_is_misuse(indexed: Path) -> None:
@@ -166,8 +168,11 @@ def test_index_of_folder_with_nothing_indexable_fails(tmp_path: Path) -> None:
     (folder / "blank.txt").write_text("   \n", encoding="utf-8")
     result = CliRunner().invoke(main, ["index", str(folder), "--index-dir", str(tmp_path / "i")])
     assert result.exit_code == 1
-    assert "skipped blank.txt: empty file" in result.stderr
-    assert "nothing could be indexed" in result.stderr
+    assert "Nothing could be indexed" in result.stderr
+    assert "blank.txt: empty file" in result.stderr
+    # The same through Python: one behaviour, through the exception tree.
+    with pytest.raises(NothingIndexedError, match=r"blank\.txt: empty file"):
+        build_index(folder, tmp_path / "j")
 
 
 def test_usage_error_is_exit_2() -> None:

@@ -85,7 +85,7 @@ def test_a_folder_with_nothing_to_index_fails(tmp_path: Path) -> None:
     empty.mkdir()
     result = _index(str(empty), "--index-dir", str(tmp_path / "index"))
     assert (result.exit_code, result.stdout) == (1, "")
-    assert "Error: nothing could be indexed" in result.stderr
+    assert "Error: Nothing could be indexed" in result.stderr
 
 
 def test_a_missing_folder_fails_with_a_message(tmp_path: Path) -> None:
@@ -113,7 +113,7 @@ def test_an_old_index_says_to_rebuild(folder: Path, tmp_path: Path) -> None:
     assert (result.exit_code, result.stdout) == (1, "")
     assert "older version" in result.stderr
     assert result.stderr.rstrip().endswith(
-        "Run `newsletter-search index --rebuild` to build it again."
+        f"Rebuild it with: newsletter-search index {folder} --rebuild --index-dir {index_dir}"
     )
     assert "Traceback" not in result.stderr
 

@@ -55,8 +55,9 @@ def test_stats_follow_a_sync(built: tuple[Path, Path]) -> None:
 
 
 def test_stats_without_an_index(tmp_path: Path) -> None:
-    with pytest.raises(IndexMissingError, match="newsletter-search index FOLDER"):
+    with pytest.raises(IndexMissingError, match="No index at") as caught:
         index_stats(tmp_path / "none")
+    assert caught.value.remedy == "build"
 
 
 def test_the_stats_command_prints_text_and_json(built: tuple[Path, Path]) -> None:
@@ -92,5 +93,5 @@ def test_the_stats_command_explains_a_missing_or_damaged_index(
     (index_dir / "manifest.json").write_text("{", encoding="utf-8")
     result = runner.invoke(main, ["stats", "--index-dir", str(index_dir)])
     assert (result.exit_code, result.stdout) == (1, "")
-    assert "newsletter-search index --rebuild" in result.stderr
+    assert f"newsletter-search index [FOLDER] --rebuild --index-dir {index_dir}" in result.stderr
     assert "Traceback" not in result.stderr

@@ -34,7 +34,7 @@ from tests.index.sync_helpers import (
     write_issue,
 )
 
-REBUILD = "newsletter-search index --rebuild"
+REBUILD = "Rebuild the index from its folder"
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 
 import index.scan
 import index.writer
-from index.errors import IndexMissingError, NothingIndexedError
+from index.errors import FolderMismatchError, IndexMissingError, NothingIndexedError
 from index.scan import FileRecord, hash_file, plan_sync
 from index.writer import sync_index
 from tests.index.sync_helpers import (
@@ -261,15 +261,21 @@ def test_the_index_remembers_its_folder(folder: Path, index_dir: Path) -> None:
 
 
 def test_no_folder_and_no_index_says_what_to_do(index_dir: Path) -> None:
-    with pytest.raises(IndexMissingError, match="newsletter-search index FOLDER"):
+    with pytest.raises(IndexMissingError, match="give the folder of issues to index"):
         sync_index(None, index_dir, **run_options())
 
 
-def test_another_folder_means_a_rebuild(tmp_path: Path, index_dir: Path) -> None:
+def test_another_folder_is_refused_unless_rebuilding(tmp_path: Path, index_dir: Path) -> None:
     write_archive(tmp_path / "one", range(3))
     write_archive(tmp_path / "two", range(10, 12))
     sync_index(tmp_path / "one", index_dir, **run_options())
-    report = sync_index(tmp_path / "two", index_dir, **run_options())
+    # Never drop the first folder's issues silently.
+    with pytest.raises(FolderMismatchError, match="holds the issues of") as caught:
+        sync_index(tmp_path / "two", index_dir, **run_options())
+    assert caught.value.remedy == "replace"
+    assert caught.value.folder == str((tmp_path / "two").resolve())
+    assert len(snapshot(index_dir).records) == 3
+    report = sync_index(tmp_path / "two", index_dir, **run_options(rebuild=True))
     assert (report.rebuilt, report.added, report.issues) == (True, 2, 2)
     assert set(snapshot(index_dir).records) == {issue_relpath(10), issue_relpath(11)}
     assert len(list(index_dir.glob("store-*"))) == 1

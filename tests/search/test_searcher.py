@@ -171,5 +171,6 @@ def test_bad_query_raises_query_error(archive_index: Path) -> None:
 
 
 def test_missing_index(tmp_path: Path) -> None:
-    with pytest.raises(IndexMissingError, match="newsletter-search index"):
+    with pytest.raises(IndexMissingError, match="No index at") as caught:
         Searcher(tmp_path / "none")
+    assert caught.value.remedy == "build" and caught.value.exit_code == 1
