@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from index.errors import NewsletterSearchError
+from search.searcher import DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
     from search.model import Results
@@ -301,6 +302,13 @@ def _read_date(value: str | None) -> dt.date | None:
 @click.option("--facets", is_flag=True, help="Show counts per newsletter, author and month.")
 @click.option("--stories", is_flag=True, help="Rank single stories (lead, briefs), not issues.")
 @click.option("--explain", is_flag=True, help="Show how the query was read.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds a search may run; then it answers from what it has seen, with a note.",
+)
 def search_command(
     words: tuple[str, ...],
     index_dir: str | None,
@@ -317,6 +325,7 @@ def search_command(
     facets: bool,
     stories: bool,
     explain: bool,
+    timeout: float,
 ) -> None:
     """Search the index: several WORDS form one query (see README for the query language)."""
     from search import search
@@ -342,6 +351,7 @@ def search_command(
             sort=sort,
             facets=facets,
             stories=stories,
+            timeout=timeout,
         )
     _emit(results, fmt, use_color, explain)
 

@@ -54,7 +54,10 @@ def commit_with(writer: Any, segments: list[Any]) -> None:
     MpWriter does for `multisegment=True` (whoosh-reloaded 2.7.5 is pinned exactly).
     """
     writer._check_state()
-    final = writer._merge_segments(None, None, None)
+    # whoosh's log-size merge policy (MERGE_SMALL): without it every checkpoint and every
+    # worker left a segment of its own for good (17 for This Week in Rust), and each query pays
+    # per segment (a prefix query's expanded terms: once per term per segment).
+    final = writer._merge_segments(None, None, True)
     if writer._added:
         final.append(writer._finalize_segment())
     else:

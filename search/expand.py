@@ -17,7 +17,7 @@ from whoosh import query as wq
 
 from index.fields import logical_name
 
-MAX_EXPANSIONS = 64  # words a pattern names per field, most frequent first
+MAX_EXPANSIONS = 24  # words a pattern names per field, most frequent first
 MAX_SCANNED = 50_000  # vocabulary words read per pattern and field
 
 
@@ -30,15 +30,23 @@ class Expansion:
 
 
 def _candidates(reader: Any, fieldname: str, prefix: str) -> tuple[list[tuple[str, int]], bool]:
-    """(word, document frequency) of the field's words that start with `prefix`; cut or not."""
-    found: list[tuple[str, int]] = []
-    for count, (text, info) in enumerate(reader.iter_prefix(fieldname, prefix)):
-        if count >= MAX_SCANNED:
-            return found, True
-        found.append(
-            (text if isinstance(text, str) else text.decode("utf-8"), info.doc_frequency())
-        )
-    return found, False
+    """(word, document frequency) of the field's words that start with `prefix`; cut or not.
+
+    Each segment's words are read in order, segment by segment: asking a multi-segment reader
+    would look every word up in every segment.
+    """
+    found: dict[str, int] = {}
+    cut = False
+    for segment, _ in reader.leaf_readers():
+        if fieldname not in segment.indexed_field_names():
+            continue
+        for count, (text, info) in enumerate(segment.iter_prefix(fieldname, prefix)):
+            if count >= MAX_SCANNED:
+                cut = True
+                break
+            word = text if isinstance(text, str) else text.decode("utf-8")
+            found[word] = found.get(word, 0) + info.doc_frequency()
+    return list(found.items()), cut
 
 
 def _named(node: Any, reader: Any) -> tuple[list[tuple[str, int]], bool]:

@@ -42,6 +42,8 @@ def collect(
     context = searcher.context(needs_current=True, weighting=searcher.weighting, top_query=query)
     seen = 0
     for subsearcher, offset in searcher.leaf_searchers():
+        if deadline is not None and time.monotonic() > deadline:
+            return scores, False
         matcher = query.matcher(subsearcher, context)
         while matcher.is_active():
             docnum = matcher.id() + offset

@@ -20,6 +20,9 @@ from search.querylex import (
     KNOWN_FIELDS_TEXT,
     MAX_FUZZY_DISTANCE,
     MAX_NESTING,
+    MAX_QUERY_CHARS,
+    MAX_WORD_CHARS,
+    MAX_WORDS,
     Tok,
     lex,
 )
@@ -380,8 +383,31 @@ class ParseResult:
     notes: tuple[str, ...]
 
 
+def check_size(text: str) -> None:
+    """Refuse a query whose size alone would make it slow: too long, too many or too long words."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"The query is {len(text):,} characters long; at most {MAX_QUERY_CHARS:,} are read."
+        )
+    for count, (_, start, end) in enumerate(tokenize(text), start=1):
+        if end - start > MAX_WORD_CHARS:
+            raise QueryError(
+                f"A word of {end - start:,} characters: words are searched up to "
+                f"{MAX_WORD_CHARS} characters long.",
+                text,
+                start,
+            )
+        if count > MAX_WORDS:
+            raise QueryError(
+                f"The query has more than {MAX_WORDS} words: shorten it to the words that matter.",
+                text,
+                start,
+            )
+
+
 def parse_tree(text: str, today: dt.date) -> ParseResult:
     """Parse query text into its syntax tree and the notes of any lenient reading."""
+    check_size(text)
     parser = Parser(text, today)
     tree = parser.parse()
     return ParseResult(tree, tuple(parser.notes))

@@ -187,7 +187,7 @@ def test_prefix_expansion_is_capped_with_a_note(
     )
     assert 0 < capped.total <= unbounded.total
     assert not any("names" in note for note in unbounded.notes)
-    assert MAX_EXPANSIONS >= 32
+    assert MAX_EXPANSIONS >= 16
 
 
 def test_a_page_past_the_end_names_the_last_page(segmented: tuple[Path, Path]) -> None:
@@ -236,3 +236,37 @@ def test_a_worker_bug_is_an_index_write_error() -> None:
     assert "ValueError: boom" in str(error) and "last committed index is kept" in str(error)
     assert error.detail.startswith("Traceback")
     assert error.exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("word " * 300, "more than 256 words"),
+        ("x" * 150, "A word of 150 characters"),
+        ("y " * 3000, "at most 5,000 are read"),
+    ],
+)
+def test_oversized_queries_are_refused_with_a_message(
+    segmented: tuple[Path, Path], query: str, message: str
+) -> None:
+    _, index_dir = segmented
+    with pytest.raises(QueryError, match=message):
+        search(index_dir, query)
+    code, out, err = _cli("search", "--index-dir", str(index_dir), query)
+    assert (code, out) == (2, "")
+    assert message in err and "Traceback" not in err
+
+
+def test_the_timeout_option_reaches_the_search(
+    segmented: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, index_dir = segmented
+    # A deadline already past at the first check: the search answers at once, and says so.
+    monkeypatch.setattr("search.matching._CHECK_EVERY", 1)
+    code, _, err = _cli(
+        "search", "--index-dir", str(index_dir), "strike OR harbour", "--timeout", "0.000001"
+    )
+    assert code == 0
+    assert "stopped after 1e-06 s" in err
+    code, _, err = _cli("search", "--index-dir", str(index_dir), "strike", "--timeout", "0")
+    assert code == 2 and "--timeout" in err
