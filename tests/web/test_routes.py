@@ -289,3 +289,43 @@ def test_issue_whose_file_is_gone_shows_the_indexed_text(tmp_path: Path) -> None
         assert "Harbour &lt;script&gt;" in page.text
         assert "<h3>Tags &lt;em&gt;everywhere&lt;/em&gt;</h3>" in page.text
         assert client.get(f"/raw/{HOSTILE_ID}").status_code == 404
+
+
+def test_ids_with_a_hash_round_trip(tmp_path: Path) -> None:
+    # Issues of an mbox have ids such as `tidewater/2024-q1.mbox#1`; links must quote the `#`.
+    email = Path(__file__).resolve().parents[1] / "fixtures" / "email"
+    build_index(email, tmp_path / "index")
+    with TestClient(create_app(tmp_path / "index")) as client:
+        page = client.get("/", params={"q": "tides"})
+        links = hit_links(page.text)
+        assert "/issue/tidewater/2024-q1.mbox%231?q=tides" in links
+        issue = client.get("/issue/tidewater/2024-q1.mbox%231", params={"q": "tides"})
+        assert issue.status_code == 200
+        assert "<h1>Spring <mark>tides</mark></h1>" in issue.text
+        assert '<a href="/raw/tidewater/2024-q1.mbox%231">' in issue.text
+        raw = client.get("/raw/tidewater/2024-q1.mbox%231")
+        # The raw view is the file's bytes as UTF-8, anything else replaced (this mbox has a
+        # Latin-1 part).
+        source = (email / "tidewater" / "2024-q1.mbox").read_bytes()
+        assert raw.text == source.decode("utf-8", errors="replace")
+        assert "\ufffd" in raw.text
+        assert client.get("/issue/tidewater/2024-q1.mbox%239").status_code == 404
+
+
+def test_unexpected_errors_give_a_plain_500_page(
+    web_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("secret internals /home/x")
+
+    monkeypatch.setattr(Searcher, "search", broken)
+    with TestClient(create_app(web_index), raise_server_exceptions=False) as client:
+        page = client.get("/", params={"q": "flood"})
+        assert page.status_code == 500
+        assert "Something went wrong on the server (RuntimeError)." in page.text
+        assert "secret internals" not in page.text
+        api = client.get("/api/search", params={"q": "flood"})
+        assert api.json() == {
+            "error": "Something went wrong on the server (RuntimeError).",
+            "status": 500,
+        }
