@@ -28,7 +28,7 @@ from index import (
 from search import QueryError, Searcher, parse_query
 from search.searcher import SORTS
 from web import views
-from web.issues import load_issue, raw_text
+from web.issues import indexed_document, load_issue, raw_text
 from web.params import LIMIT_CHOICES, read_params
 
 HERE = Path(__file__).resolve().parent
@@ -134,10 +134,15 @@ def create_app(index_dir: str | os.PathLike[str] | None = None) -> Starlette:
         return JSONResponse(results.to_json())
 
     def issue(request: Request) -> Response:
-        issue_id = request.path_params["issue_id"]
+        doc_id = request.path_params["issue_id"]
         query = request.query_params.get("q", "").strip()
         with Searcher(folder) as searcher:
-            data, note = load_issue(searcher, folder, issue_id)
+            doc = indexed_document(searcher, doc_id)
+            if doc.get("kind") == "story":
+                # A story is read in its issue: go there, at the story.
+                target = views.issue_url(doc["issue_id"], query, views.story_number(doc_id))
+                return RedirectResponse(target, status_code=303)
+            data, note = load_issue(doc, folder)
             parsed = None
             if query:
                 try:
@@ -145,7 +150,7 @@ def create_app(index_dir: str | os.PathLike[str] | None = None) -> Starlette:
                 except QueryError:
                     parsed = None  # a query that cannot be read marks nothing; the page still shows
             view = views.issue_view(data, parsed)
-            similar = searcher.similar(issue_id, limit=SIMILAR_SHOWN)
+            similar = searcher.similar(doc_id, limit=SIMILAR_SHOWN)
         return page(request, "issue.html", issue=view, note=note, similar=similar, query=query)
 
     def raw(request: Request) -> Response:

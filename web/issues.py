@@ -12,27 +12,27 @@ from index import IssueNotFoundError, IssueReadError, describe_issues
 from search import Searcher
 
 
-def indexed_document(searcher: Searcher, issue_id: str) -> dict[str, Any]:
-    """The stored fields of the issue with exactly this id.
+def indexed_document(searcher: Searcher, doc_id: str) -> dict[str, Any]:
+    """The stored fields of the issue (or story) with exactly this id.
 
     `Searcher.document` also takes a source path; a page must not, so a path that happens to be
     indexed is refused like any unknown id.
     """
-    doc = searcher.document(issue_id)
-    if doc.get("id") != issue_id:
-        raise IssueNotFoundError(f"No indexed issue has the id {issue_id!r}.")
+    doc = searcher.document(doc_id)
+    if doc.get("id") != doc_id:
+        raise IssueNotFoundError(f"No indexed issue has the id {doc_id!r}.")
     return doc
 
 
 def load_issue(
-    searcher: Searcher, index_dir: str | os.PathLike[str], issue_id: str
+    doc: dict[str, Any], index_dir: str | os.PathLike[str]
 ) -> tuple[dict[str, Any], str]:
-    """The issue as its reader parses it (briefs with their links), and a note for the page.
+    """The issue of these stored fields as its reader parses it, and a note for the page.
 
     The index keeps the text of each field but not each brief's link, so the source file is read
     again; when it has gone or no longer parses, the indexed text is shown with a note saying so.
     """
-    doc = indexed_document(searcher, issue_id)
+    issue_id = doc["id"]
     try:
         parsed = describe_issues(doc["path"], index_dir)
     except (IssueNotFoundError, IssueReadError, OSError):

@@ -12,7 +12,7 @@ from search import QueryError
 from search.searcher import SORTS
 
 DEFAULT_LIMIT = 10
-# Enough for a long page of hits; more is refused rather than making the server render thousands.
+# Enough for a long page of hits (the library allows more): a page of thousands is refused.
 MAX_LIMIT = 100
 LIMIT_CHOICES = (10, 20, 50, 100)
 # Far beyond any reading; a query longer than this is a paste accident or an attack.

@@ -55,11 +55,16 @@ def raw_url(issue_id: str) -> str:
     return "/raw/" + quote(issue_id, safe="/")
 
 
+def story_number(story_id: str) -> int | None:
+    """N of a story id `issue-id::N` (0 the lead, 1.. the briefs): the issue page's #story-N."""
+    _, sep, number = story_id.rpartition("::")
+    return int(number) if sep and number.isdigit() else None
+
+
 def hit_url(hit: Any, query: str) -> str:
     """Where a hit opens: its issue page; a story hit opens at that story."""
     if hit.kind == "story" and hit.issue_id:
-        _, _, number = hit.id.rpartition("::")
-        return issue_url(hit.issue_id, query, int(number) if number.isdigit() else None)
+        return issue_url(hit.issue_id, query, story_number(hit.id))
     return issue_url(hit.id, query)
 
 

@@ -243,6 +243,14 @@ def test_issue_page_shows_fields_briefs_and_similar(client: TestClient, web_inde
     assert links == [hit.id for hit in similar.hits]
 
 
+def test_story_id_opens_its_issue_at_the_story(client: TestClient) -> None:
+    issue_id = "the-circuit/2024-10-15-port-strike-strands-chip-tools.txt"
+    response = client.get(f"/issue/{issue_id}::9", params={"q": "sensor"}, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/issue/{issue_id}?q=sensor#story-9"
+    assert client.get(f"/issue/{issue_id}::99").status_code == 404
+
+
 def test_raw_text_by_id_only(client: TestClient, web_index: Path) -> None:
     response = client.get(f"/raw/{HOSTILE_ID}")
     assert response.status_code == 200

@@ -44,3 +44,12 @@ def test_page_numbers_show_ends_and_neighbours() -> None:
     assert page_numbers(1, 4) == [1, 2, 3, 4]
     assert page_numbers(10, 30) == [1, None, 8, 9, 10, 11, 12, None, 30]
     assert page_numbers(2, 30) == [1, 2, 3, 4, None, 30]
+
+
+def test_story_numbers_come_from_story_ids() -> None:
+    from web.views import story_number
+
+    assert story_number("a/b.txt::0") == 0
+    assert story_number("a/b.mbox#2::12") == 12
+    assert story_number("a/b.txt") is None
+    assert story_number("a/b.txt::x") is None
