@@ -162,6 +162,12 @@ class IssueView:
     sections: list[str]
     briefs: list[BriefView]
     links: list[str]
+    matches: int  # marked words or phrases in the whole issue
+    first_match: str  # the anchor (story-N) of the first story with one, '' if none
+
+
+def _marks(*texts: Segments) -> int:
+    return sum(marked for text in texts for _, marked in text)
 
 
 def issue_view(issue: dict[str, Any], parsed: ParsedQuery | None) -> IssueView:
@@ -182,15 +188,26 @@ def issue_view(issue: dict[str, Any], parsed: ParsedQuery | None) -> IssueView:
         for number, brief in enumerate(issue["briefs"], start=1)
     ]
     paragraphs = [line.strip() for line in issue["body"].splitlines() if line.strip()]
+    headline, standfirst = (
+        mark(issue["headline"], "headline"),
+        mark(issue["standfirst"], "standfirst"),
+    )
+    byline = mark(issue["byline"], "byline")
+    body = [mark(paragraph, "body") for paragraph in paragraphs]
+    lead = _marks(headline, standfirst, byline, *body)
+    per_brief = [(brief.number, _marks(brief.headline, brief.text)) for brief in briefs]
+    first = next((f"story-{n}" for n, count in [(0, lead), *per_brief] if count), "")
     return IssueView(
         id=issue["id"],
         newsletter=issue["newsletter"],
-        headline=mark(issue["headline"], "headline"),
-        standfirst=mark(issue["standfirst"], "standfirst"),
-        byline=mark(issue["byline"], "byline"),
+        headline=headline,
+        standfirst=standfirst,
+        byline=byline,
         date=issue["date"] or "",
-        paragraphs=[mark(paragraph, "body") for paragraph in paragraphs],
+        paragraphs=body,
         sections=list(issue["sections"]),
         briefs=briefs,
         links=[link for link in (safe_link(url) for url in issue["links"]) if link],
+        matches=lead + sum(count for _, count in per_brief),
+        first_match=first,
     )

@@ -243,6 +243,19 @@ def test_issue_page_shows_fields_briefs_and_similar(client: TestClient, web_inde
     assert links == [hit.id for hit in similar.hits]
 
 
+def test_issue_page_counts_its_marks_and_links_the_first(client: TestClient) -> None:
+    issue_id = "the-circuit/2024-10-15-port-strike-strands-chip-tools.txt"
+    page = client.get(f"/issue/{issue_id}", params={"q": "sensor"})
+    marks = page.text.count("<mark>")
+    assert marks == 4
+    assert f'<a class="jump" href="#story-0">{marks} matches: first ›</a>' in page.text
+    # Only a brief mentions the word: the link goes there.
+    brief_only = client.get(f"/issue/{issue_id}", params={"q": "debate"})
+    assert '<a class="jump" href="#story-9">1 match: first ›</a>' in brief_only.text
+    none = client.get(f"/issue/{issue_id}", params={"q": "zebra"})
+    assert '<span class="jump">no match in the text</span>' in none.text
+
+
 def test_story_id_opens_its_issue_at_the_story(client: TestClient) -> None:
     issue_id = "the-circuit/2024-10-15-port-strike-strands-chip-tools.txt"
     response = client.get(f"/issue/{issue_id}::9", params={"q": "sensor"}, follow_redirects=False)
