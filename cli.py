@@ -431,9 +431,13 @@ def serve_command(index_dir: str | None, host: str, port: int) -> None:
             "index and read the indexed files.",
             err=True,
         )
-    click.echo(f"Serving on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    with _errors():
-        serve(index_dir, host, port)
+    with _errors(index_dir):
+        serve(
+            index_dir,
+            host,
+            port,
+            announce=lambda url: click.echo(f"Serving on {url} (Ctrl-C to stop)", err=True),
+        )
 
 
 if __name__ == "__main__":

@@ -38,6 +38,12 @@ STATUS = (
     (IssueNotFoundError, 404),
     ((IndexMissingError, IndexUnusableError, IndexLockedError), 503),
 )
+# What would put an index error right, in the page's words (the CLI words its own remedies).
+REMEDIES = {
+    "build": "No index has been built here yet: index a folder of issues into it, then reload.",
+    "rebuild": "Rebuild the index from its folder, then reload this page.",
+    "sync": "Index the folder again to finish or update the index, then reload this page.",
+}
 SIMILAR_SHOWN = 5
 # Pages load nothing from outside and run no script but our own file (no inline script): this
 # also keeps any markup that slipped through from running or loading anything.
@@ -160,15 +166,18 @@ def create_app(index_dir: str | os.PathLike[str] | None = None) -> Starlette:
         return PlainTextResponse(text, headers={"content-security-policy": "sandbox"})
 
     async def on_error(request: Request, error: Exception) -> Response:
+        hint = ""
         if isinstance(error, HTTPException):
             status, message = error.status_code, str(error.detail)
         else:
             status, message = _status(error), str(error)
-            if not isinstance(error, NewsletterSearchError):
+            if isinstance(error, NewsletterSearchError):
+                hint = REMEDIES.get(error.remedy or "", "")
+            else:
                 message = f"Something went wrong on the server ({type(error).__name__})."
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": message, "status": status}, status_code=status)
-        return page(request, "error.html", status, message=message, status=status)
+        return page(request, "error.html", status, message=message, status=status, hint=hint)
 
     routes = [
         Route("/", home_or_results, name="home"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+from collections.abc import Callable
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -31,8 +32,12 @@ def serve(
     port: int = DEFAULT_PORT,
     *,
     sock: socket.socket | None = None,
+    announce: Callable[[str], None] | None = None,
 ) -> None:
-    """Serve the page until interrupted; `sock` (already bound) overrides host and port."""
+    """Serve the page until interrupted; `sock` (already bound) overrides host and port.
+
+    `announce` is told the page's address once the index has opened, before serving starts.
+    """
     import uvicorn
 
     from search import Searcher
@@ -40,6 +45,9 @@ def serve(
 
     # A missing or unusable index is said now, by the command, rather than on every page.
     Searcher(index_dir).close()
+    if announce is not None:
+        shown = f"[{host}]" if ":" in host else host
+        announce(f"http://{shown}:{port}/")
     config = uvicorn.Config(
         create_app(index_dir), host=host, port=port, log_level="warning", access_log=False
     )

@@ -23,7 +23,12 @@ from web import is_loopback
 @pytest.fixture
 def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
     calls: list[tuple[Any, ...]] = []
-    monkeypatch.setattr(web, "serve", lambda *args: calls.append(args))
+
+    def fake_serve(*args: Any, announce: Any) -> None:
+        calls.append(args)
+        announce("http://127.0.0.1:8000/")
+
+    monkeypatch.setattr(web, "serve", fake_serve)
     return calls
 
 
@@ -40,6 +45,7 @@ def test_serve_warns_for_a_non_loopback_host(served: list[tuple[Any, ...]]) -> N
     assert result.exit_code == 0
     assert served == [(None, "0.0.0.0", 9001)]
     assert result.stderr.startswith("Warning: listening on 0.0.0.0: anyone who can reach")
+    assert result.stderr.count("\n") == 2
 
 
 def test_serve_index_dir_from_the_environment(served: list[tuple[Any, ...]]) -> None:
@@ -57,7 +63,11 @@ def test_serve_bad_port_is_misuse(served: list[tuple[Any, ...]]) -> None:
 def test_serve_without_an_index_says_so(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["serve", "--index-dir", str(tmp_path / "none")])
     assert result.exit_code == 1
-    assert "Error:" in result.stderr and str(tmp_path / "none") in result.stderr
+    assert result.stderr.startswith("Error:") and str(tmp_path / "none") in result.stderr
+    assert f"Build it with: newsletter-search index FOLDER --index-dir {tmp_path / 'none'}" in (
+        result.stderr
+    )
+    assert "Serving on" not in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -303,6 +303,7 @@ def test_unknown_pages_and_missing_index(client: TestClient, tmp_path: Path) -> 
         assert page.status_code == 503
         assert "The index cannot be used" in page.text
         assert str(tmp_path / "nothing") in page.text
+        assert '<p class="hint">No index has been built here yet:' in page.text
         assert other.get("/api/search", params={"q": "x"}).json()["status"] == 503
 
 
