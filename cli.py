@@ -424,5 +424,31 @@ def stats_command(index_dir: str | None, as_json: bool) -> None:
         click.echo(line)
 
 
+# ---------------------------------------------------------------- serve
+
+
+@main.command("serve")
+@click.option("--index-dir", envvar="NEWSLETTER_SEARCH_INDEX", help=INDEX_DIR_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+def serve_command(index_dir: str | None, host: str, port: int) -> None:
+    """Serve a search page for the index in a browser (local only unless --host says otherwise)."""
+    from web import is_loopback, serve
+
+    if not is_loopback(host):
+        click.echo(
+            f"Warning: listening on {host}: anyone who can reach this machine can search the "
+            "index and read the indexed files.",
+            err=True,
+        )
+    with _errors(index_dir):
+        serve(
+            index_dir,
+            host,
+            port,
+            announce=lambda url: click.echo(f"Serving on {url} (Ctrl-C to stop)", err=True),
+        )
+
+
 if __name__ == "__main__":
     main()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from index.errors import QueryError
+from search.highlight import query_spans
 from search.locate import default_index_dir
 from search.model import FacetCount, Hit, Results, Snippet, Span
 from search.query import ParsedQuery, parse_query
@@ -19,5 +20,6 @@ __all__ = [
     "Span",
     "default_index_dir",
     "parse_query",
+    "query_spans",
     "search",
 ]

@@ -9,10 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from index.analysis import tokenize
+from index.fields import NAME_FIELDS
 from index.stemming import stem
 from search.model import Snippet, Span
+
+if TYPE_CHECKING:
+    from search.query import ParsedQuery
 
 ELLIPSIS = "…"
 SNIPPET_SIZE = 200
@@ -74,6 +79,26 @@ def find_matches(
             continue
         merged.append(match)
     return merged
+
+
+def query_spans(text: str, parsed: ParsedQuery, field: str = "body") -> tuple[Span, ...]:
+    """Where `parsed` matches in `text`, read as the text of the issue field `field`.
+
+    For showing a whole field (an issue page) rather than a snippet: the field's words, the
+    query's phrases, and words that a prefix term (`korea*`) of that field or of free text
+    matches. Fuzzy terms are not highlighted here (they need the index's term list).
+    """
+    stemmed = field not in NAME_FIELDS
+    terms = set(parsed.highlight.get(field, frozenset()))
+    prefixes = [
+        word for where, how, word in parsed.patterns if how == "prefix" and where in ("*", field)
+    ]
+    if prefixes:
+        for word, _, _ in tokenize(text):
+            if word.startswith(tuple(prefixes)):
+                terms.add(stem(word) if stemmed else word)
+    matches = find_matches(text, terms, parsed.phrases, stemmed=stemmed)
+    return tuple(Span(m.start, m.end) for m in matches)
 
 
 def _snap_start(text: str, pos: int) -> int:

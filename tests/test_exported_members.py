@@ -7,7 +7,7 @@ import importlib
 import pytest
 
 
-@pytest.mark.parametrize("package", ["index", "search"])
+@pytest.mark.parametrize("package", ["index", "search", "web"])
 def test_all_names_resolve(package: str) -> None:
     module = importlib.import_module(package)
     assert len(module.__all__) == len(set(module.__all__))
@@ -15,7 +15,7 @@ def test_all_names_resolve(package: str) -> None:
         assert getattr(module, name) is not None, name
 
 
-@pytest.mark.parametrize("package", ["index", "search"])
+@pytest.mark.parametrize("package", ["index", "search", "web"])
 def test_public_module_attributes_are_exported(package: str) -> None:
     module = importlib.import_module(package)
     for name in module.__all__:

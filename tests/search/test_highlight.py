@@ -83,3 +83,22 @@ def test_unstemmed_name_fields_match_folded_words() -> None:
     text = "By Caitlin Allen, Deputy Editor"
     matches = find_matches(text, {"allen"}, stemmed=False)
     assert [text[m.start : m.end] for m in matches] == ["Allen"]
+
+
+def test_query_spans_mark_a_whole_field_as_the_query_reads_it() -> None:
+    from search import Span, parse_query, query_spans
+
+    text = "Port strikes hit the port; Koreans and Korea. Heat pumps and the heat pump grant."
+
+    def shown(query: str, field: str = "body") -> list[str]:
+        spans = query_spans(text, parse_query(query), field)
+        assert all(isinstance(span, Span) for span in spans)
+        return [text[span.start : span.end] for span in spans]
+
+    assert shown("port strike") == ["Port", "strikes", "port"]
+    assert shown("korea*") == ["Koreans", "Korea"]
+    assert shown('"heat pump" grant') == ["Heat pumps", "heat pump", "grant"]
+    # A word searched in another field is not marked in this one.
+    assert shown("headline:port") == []
+    assert shown("headline:port", "headline") == ["Port", "port"]
+    assert shown("-port") == []
