@@ -28,7 +28,7 @@ MAX_WORDS = 256
 MAX_WORD_CHARS = 100
 
 QUOTES = '"“”„'
-_KEYWORDS = ("AND", "OR", "NOT")
+KEYWORDS = ("AND", "OR", "NOT")
 
 TokKind = Literal["(", ")", "phrase", "word", "AND", "OR", "NOT", "+", "-"]
 
@@ -92,7 +92,7 @@ def lex(text: str, notes: list[str]) -> list[Tok]:
             while j < n and not text[j].isspace() and text[j] not in "()" and text[j] not in QUOTES:
                 j += 1
             raw = text[i:j]
-            kind: TokKind = raw if raw in _KEYWORDS else "word"  # type: ignore[assignment]
+            kind: TokKind = raw if raw in KEYWORDS else "word"  # type: ignore[assignment]
             toks.append(Tok(kind, raw, i, j))
             i = j
     return toks

@@ -16,6 +16,9 @@ from index.analysis import tokenize
 from index.errors import QueryError
 from search.dates import parse_date_range
 from search.querylex import (
+    KEYWORDS,
+)
+from search.querylex import (
     KNOWN_FIELDS,
     KNOWN_FIELDS_TEXT,
     MAX_FUZZY_DISTANCE,
@@ -389,7 +392,9 @@ def check_size(text: str) -> None:
         raise QueryError(
             f"The query is {len(text):,} characters long; at most {MAX_QUERY_CHARS:,} are read."
         )
-    for count, (_, start, end) in enumerate(tokenize(text), start=1):
+    # Operators are not words: they cost nothing to search (their nesting has its own limit).
+    spans = [(start, end) for _, start, end in tokenize(text) if text[start:end] not in KEYWORDS]
+    for count, (start, end) in enumerate(spans, start=1):
         if end - start > MAX_WORD_CHARS:
             raise QueryError(
                 f"A word of {end - start:,} characters: words are searched up to "
