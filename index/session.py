@@ -18,6 +18,7 @@ from typing import Any
 from whoosh.index import LockError
 
 from index import stemming
+from index.budget import can_limit_here
 from index.errors import IndexLockedError, IndexWriteError
 from index.model import Issue
 from index.parallel import Flushed, WorkerPool, commit_with
@@ -67,6 +68,7 @@ class Settings:
     max_bytes: int
     progress: ProgressCallback | None
     checkpoint_seconds: float | None  # None: commit once, at the end
+    follow_symlinks: bool = True
 
 
 @dataclass
@@ -131,8 +133,9 @@ class Session:
         try:
             self._remove(writer)
             jobs = min(self.settings.jobs, -(-len(todo) // 8))
-            if jobs > 1 and len(todo) >= PARALLEL_MIN_FILES:
-                pool = WorkerPool(self.store, self.source, self.settings.max_bytes, jobs, _LIMIT_MB)
+            # Outside the main thread no time limit works here (see index.budget): a worker's does.
+            if (jobs > 1 and len(todo) >= PARALLEL_MIN_FILES) or (todo and not can_limit_here()):
+                pool = WorkerPool(self.store, self.source, self.settings, jobs, _LIMIT_MB)
                 events: Iterator[Any] = pool.process(todo, self._checkpoint_due)
             else:
                 events = self._read_here(todo)
