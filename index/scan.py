@@ -99,7 +99,7 @@ def not_regular(mode: int) -> str | None:
     if stat.S_ISREG(mode):
         return None
     kind = next((name for test, name in _KINDS if test(mode)), "not a file")
-    return f"not a regular file ({kind})"
+    return f"not a regular file: {kind}"
 
 
 def hash_file(path: Path) -> str:
