@@ -14,6 +14,10 @@ one record per file and, when asked to flush, its finished segment and the new s
 commits those segments together with its own deletions in one table of contents (see
 `commit_with`), so a sync publishes all or nothing. A worker whose parent dies finds its pipe
 closed and exits; its half-written segment files are removed by the next sync.
+
+Each file's parsing is timed (`--file-timeout`, see `index.budget`) inside the worker, by a timer
+signal in its main thread: a file that runs out of time becomes a skipped record like any other,
+and the worker's segment, with the files before it, is kept.
 """
 
 from __future__ import annotations

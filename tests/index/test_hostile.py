@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+import index.inspection
 import index.writer
 from cli import main
 from index import build_index, sync_index
@@ -234,3 +235,15 @@ def test_cli_text_output_carries_no_control_characters(hostile: Path, tmp_path: 
     assert "Mallory]0;owned" in text and "Copy ]52;c;ZXZpbA== this" in text
     assert "name\\x1b[31m.txt" in text and "caf\\xe9.txt" in text
     assert _CONTROLS.findall(text.replace("\n", "").replace("\t", "")) == []
+
+
+def test_show_stops_a_file_that_takes_too_long(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow = tmp_path / "slow.txt"
+    slow.write_text("Slow\n\nNever finishes.\n")
+    monkeypatch.setattr(index.inspection, "parse_file", _spin_on_slow(index.inspection.parse_file))
+    monkeypatch.setattr(index.inspection, "DEFAULT_FILE_TIMEOUT", 0.2)
+    result = CliRunner().invoke(main, ["show", str(slow)])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {slow}: took longer than 0.2 s to read\n"
