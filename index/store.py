@@ -80,11 +80,10 @@ def now_iso() -> str:
 
 def damaged(index_dir: Path, what: str) -> IndexUnusableError:
     """The error for a damaged index: what is wrong, and how to rebuild it (from which folder)."""
-    folder = remembered_folder(index_dir)
-    source = f" It indexed {folder}, which a rebuild reads again." if folder else ""
-    return IndexUnusableError(
-        f"The index at {index_dir} is damaged: {what}. {REBUILD_HINT}{source}"
-    )
+    error = IndexUnusableError(f"The index at {index_dir} is damaged: {what}. {REBUILD_HINT}")
+    # The remedy names the folder (the CLI's "Rebuild it with: ... index FOLDER --rebuild").
+    error.folder = remembered_folder(index_dir)
+    return error
 
 
 def read_manifest(index_dir: Path) -> Manifest:

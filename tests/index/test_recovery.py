@@ -34,8 +34,13 @@ def test_a_damaged_manifest_names_the_folder_and_rebuild_finds_it(
     (index_dir / MANIFEST_NAME).write_text('{"schema_version": 2, "sto', encoding="utf-8")
     with pytest.raises(IndexUnusableError) as caught:
         search(index_dir, "harbour")
-    message = str(caught.value)
-    assert "index --rebuild" in message and f"It indexed {folder.resolve()}" in message
+    assert (caught.value.remedy, caught.value.folder) == ("rebuild", str(folder.resolve()))
+    result = CliRunner().invoke(main, ["search", "harbour", "--index-dir", str(index_dir)])
+    assert result.exit_code == 1
+    assert (
+        f"Rebuild it with: newsletter-search index {folder.resolve()} --rebuild --index-dir"
+        in result.stderr
+    )
 
     result = CliRunner().invoke(main, ["index", "--rebuild", "--index-dir", str(index_dir), "-q"])
     assert result.exit_code == 0, result.stderr
