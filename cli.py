@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from index.budget import DEFAULT_FILE_TIMEOUT
 from index.errors import NewsletterSearchError
+from index.safetext import printable
 from search.searcher import DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
@@ -71,10 +73,10 @@ def _errors(index_dir: str | None = None, folder: str | None = None) -> Iterator
     try:
         yield
     except NewsletterSearchError as error:
-        click.echo(f"Error: {error}", err=True)
+        click.echo(f"Error: {printable(str(error))}", err=True)
         hint = _remedy(error, index_dir, folder)
         if hint:
-            click.echo(hint, err=True)
+            click.echo(printable(hint), err=True)
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         click.echo("Interrupted; the last committed index is unchanged.", err=True)
@@ -117,7 +119,7 @@ class _Progress:
         bar = "#" * filled + "-" * (self.width - filled)
         line = (
             f"Indexing [{bar}] {done}/{total} files  {rate:.0f} files/s  "
-            f"ETA {int(eta) // 60}:{int(eta) % 60:02d}  {path[-30:]}"
+            f"ETA {int(eta) // 60}:{int(eta) % 60:02d}  {printable(path, newlines=False)[-30:]}"
         )
         click.echo(f"\r\x1b[K{line}", nl=False, err=True)
         self.shown = True
@@ -157,6 +159,19 @@ _SKIPS_SHOWN = 20
     show_default=True,
     help="Seconds to wait for another indexer to finish.",
 )
+@click.option(
+    "--file-timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_FILE_TIMEOUT,
+    show_default=True,
+    help="Skip a file whose reading takes longer than this many seconds (0: no limit).",
+)
+@click.option(
+    "--follow-symlinks/--no-follow-symlinks",
+    default=True,
+    show_default=True,
+    help="Index files that symbolic links point to, even outside FOLDER.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def index_command(
@@ -167,6 +182,8 @@ def index_command(
     keep_stale: bool,
     max_size: float,
     lock_timeout: float,
+    file_timeout: float,
+    follow_symlinks: bool,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -186,6 +203,8 @@ def index_command(
                 max_bytes=int(max_size * 1024 * 1024),
                 lock_timeout=lock_timeout,
                 progress=progress,
+                file_timeout=file_timeout or None,
+                follow_symlinks=follow_symlinks,
             )
         except KeyboardInterrupt:
             # Said here, not by `_errors`: a sync commits checkpoints as it goes.
@@ -202,7 +221,7 @@ def index_command(
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:
         for skipped in report.skipped[:_SKIPS_SHOWN]:
-            click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
+            click.echo(printable(f"skipped {skipped.path}: {skipped.reason}"), err=True)
         if len(report.skipped) > _SKIPS_SHOWN:
             more = len(report.skipped) - _SKIPS_SHOWN
             click.echo(f"... and {more} more skipped files (--json lists them all)", err=True)
@@ -211,7 +230,7 @@ def index_command(
 
             click.echo(sync_summary(report), err=True)
     for warning in report.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+        click.echo(printable(f"Warning: {warning}"), err=True)
 
 
 # ---------------------------------------------------------------- search
@@ -239,7 +258,7 @@ def _emit(results: Results, fmt: str, color: bool, explain: bool) -> None:
             click.echo(json.dumps(hit, ensure_ascii=False))
     elif fmt == "paths":
         for path in dict.fromkeys(hit.path for hit in results.hits):
-            click.echo(path)
+            click.echo(printable(path, newlines=False))
     else:
         _print_text(results, color, explain)
 

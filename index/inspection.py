@@ -12,7 +12,8 @@ from typing import Any
 from whoosh import query as wq
 from whoosh import sorting
 
-from index.errors import IndexMissingError, IndexUnusableError, IssueNotFoundError
+from index.budget import DEFAULT_FILE_TIMEOUT, FileTimeout, TimeLimit
+from index.errors import IndexMissingError, IndexUnusableError, IssueNotFoundError, IssueReadError
 from index.model import Issue
 from index.parse import parse_file
 from index.schema import KIND_ISSUE, story_id, story_parts
@@ -69,7 +70,12 @@ def describe_issues(
             f"{path_or_id!r} is neither a file nor the id of an indexed issue. Give a file path, "
             "or an issue or story id as search results show them."
         )
-    issues = parse_file(candidate.resolve(), root or candidate.resolve().parent)
+    try:
+        with TimeLimit(DEFAULT_FILE_TIMEOUT):  # the indexer's limit, so `show` never hangs either
+            issues = parse_file(candidate.resolve(), root or candidate.resolve().parent)
+    except FileTimeout:
+        reason = f"took longer than {DEFAULT_FILE_TIMEOUT:g} s to read"
+        raise IssueReadError(str(candidate.resolve()), reason) from None
     if story is not None:
         for issue in issues:
             if issue.id == story[0] and story[1] <= len(issue.briefs):

@@ -14,6 +14,10 @@ one record per file and, when asked to flush, its finished segment and the new s
 commits those segments together with its own deletions in one table of contents (see
 `commit_with`), so a sync publishes all or nothing. A worker whose parent dies finds its pipe
 closed and exits; its half-written segment files are removed by the next sync.
+
+Each file's parsing is timed (`--file-timeout`, see `index.budget`) inside the worker, by a timer
+signal in its main thread: a file that runs out of time becomes a skipped record like any other,
+and the worker's segment, with the files before it, is kept.
 """
 
 from __future__ import annotations
@@ -27,11 +31,17 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from index import stemming
 from index.errors import IndexWriteError
 from index.scan import SeenFile
+
+if TYPE_CHECKING:
+    from index.session import Settings
+
+# Reads one file (writer.read_source with its options; picklable, for "spawn").
+Reader = Callable[[SeenFile, Path, int], Any]
 
 # Files a worker takes at once, and chunks a worker may have queued: enough to keep it busy,
 # few enough that work stays balanced and a checkpoint does not wait long.
@@ -70,14 +80,15 @@ def commit_with(writer: Any, segments: list[Any]) -> None:
 class _Worker:
     """The worker process's side: one open store, at most one segment being written."""
 
-    def __init__(self, store: Path, root: Path, max_bytes: int, limitmb: int) -> None:
+    def __init__(self, store: Path, root: Path, read: Reader, max_bytes: int, limitmb: int) -> None:
         from whoosh import index as whoosh_index
 
-        # Imported here, in the worker: both modules import this one.
+        # Imported here, in the worker: session imports this module.
         from index.session import add_issues
-        from index.writer import read_source
 
-        self.read_source, self.add_issues = read_source, add_issues
+        # `read` (writer.read_source with its options) sets a time limit per file: in a worker,
+        # whose main thread parses, it always can.
+        self.read_source, self.add_issues = read, add_issues
         self.root = root
         self.max_bytes = max_bytes
         self.limitmb = limitmb
@@ -106,12 +117,14 @@ class _Worker:
         return segment, stemming.drain_new()
 
 
-def _work(conn: Connection, store: str, root: str, max_bytes: int, limitmb: int) -> None:
+def _work(
+    conn: Connection, store: str, root: str, read: Reader, max_bytes: int, limitmb: int
+) -> None:
     """A worker process's main loop: files in, records out; flush on request."""
     # Ctrl-C reaches the whole process group; the parent decides what it stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        worker = _Worker(Path(store), Path(root), max_bytes, limitmb)
+        worker = _Worker(Path(store), Path(root), read, max_bytes, limitmb)
         while True:
             kind, payload = conn.recv()
             if kind == "files":
@@ -141,7 +154,9 @@ class _Handle:
 class WorkerPool:
     """`jobs` worker processes parsing and indexing into `store`; `close()` them when done."""
 
-    def __init__(self, store: Path, root: Path, max_bytes: int, jobs: int, limitmb: int) -> None:
+    def __init__(
+        self, store: Path, root: Path, settings: Settings, jobs: int, limitmb: int
+    ) -> None:
         # "spawn": a fresh interpreter per worker, so no thread or lock of the parent's (a test's
         # search thread, a library's pool) is copied half-held into it, as fork would.
         context = get_context("spawn")
@@ -150,7 +165,7 @@ class WorkerPool:
             mine, theirs = context.Pipe()
             process = context.Process(
                 target=_work,
-                args=(theirs, str(store), str(root), max_bytes, limitmb),
+                args=(theirs, str(store), str(root), settings.read, settings.max_bytes, limitmb),
                 daemon=True,
             )
             process.start()

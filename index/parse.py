@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from index.errors import IssueReadError
 from index.model import Issue
 from index.readers import finish, read_issues
 from index.readers.sniff import detect
+from index.safetext import clean_fields, display_name
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -29,13 +31,17 @@ def detect_format(path: Path, root: Path | None = None) -> str | None:
 
 
 def _issue_id(path: Path, root: Path | None) -> str:
-    """The id an issue keeps across runs: its path relative to root, in posix form."""
+    """The id an issue keeps across runs: its path relative to root, in posix form.
+
+    Shown as `display_name` shows it: a name that is not UTF-8 (`caf\\xe9.txt` in Latin-1) or
+    that holds control characters gets visible escapes, so an id is text every output carries.
+    """
     if root is None:
-        return path.name
+        return display_name(path.name)
     try:
-        return path.relative_to(root).as_posix()
+        return display_name(path.relative_to(root).as_posix())
     except ValueError:
-        return path.as_posix()  # outside root: the absolute path is still stable and unique
+        return display_name(path.as_posix())  # outside root: still stable and unique
 
 
 def parse_file(
@@ -72,7 +78,10 @@ def parse_file(
     issues = []
     for n, draft in enumerate(drafts, start=1):
         issue_id = f"{base_id}#{draft.ordinal or n}" if fmt == "mbox" else base_id
-        issues.append(finish(draft, issue_id, file_path, root_path, fmt))
+        issue = finish(draft, issue_id, file_path, root_path, fmt)
+        # Here, once for every reader: no field carries a control character (an escape
+        # sequence in a subject, a sender's name, an HTML `&#27;`) to a terminal or a page.
+        issues.append(clean_fields(replace(issue, path=display_name(issue.path))))
     return issues
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from index.safetext import printable
+
 if TYPE_CHECKING:
     from index.writer import IndexReport
 
@@ -11,7 +13,7 @@ if TYPE_CHECKING:
 def sync_summary(report: IndexReport) -> str:
     """One line saying what a build or sync did, and how long it took."""
     verb = "Built" if report.rebuilt else "Synced"
-    return (
+    return printable(
         f"{verb} {report.index_dir}: {report.issues} issues from {report.folder} — "
         f"{report.added} added, {report.updated} updated, {report.removed} removed, "
         f"{report.unchanged} unchanged, {len(report.skipped)} skipped"
@@ -40,7 +42,8 @@ def issue_lines(issue: dict[str, Any]) -> list[str]:
             lines.extend(f"  {paragraph}" for paragraph in str(value).split("\n\n"))
         else:
             lines.append(f"{key}: {value if value is not None else ''}")
-    return lines
+    # Parsed fields carry no control characters, but a file given to `show` may have any name.
+    return [printable(line) for line in lines]
 
 
 def stats_lines(stats: dict[str, Any]) -> list[str]:
@@ -51,7 +54,7 @@ def stats_lines(stats: dict[str, Any]) -> list[str]:
         sync += f" (a sync is running now: {stats['writer']})"
     elif not stats["last_sync_complete"]:
         sync += " (interrupted: run `newsletter-search index` to finish it)"
-    return [
+    lines = [
         f"index:          {stats['index_dir']} (schema version {stats['schema_version']})",
         f"folder:         {stats['folder']}",
         f"issues:         {stats['issues']} ({stats['stories']} stories) from {stats['files']}"
@@ -62,6 +65,7 @@ def stats_lines(stats: dict[str, Any]) -> list[str]:
         "newsletters:",
         *(f"  {count:>7}  {name}" for name, count in stats["newsletters"].items()),
     ]
+    return [printable(line) for line in lines]
 
 
 def _megabytes(size: int) -> str:

@@ -7,8 +7,10 @@ copied over with the same bytes is not parsed again.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,7 +19,16 @@ from pathlib import Path
 from index.parse import detect_format
 from index.state import FileRecord
 
-__all__ = ["FileRecord", "Plan", "SeenFile", "hash_file", "is_racy", "plan_sync", "walk"]
+__all__ = [
+    "FileRecord",
+    "Plan",
+    "SeenFile",
+    "hash_file",
+    "is_racy",
+    "not_regular",
+    "plan_sync",
+    "walk",
+]
 
 # File systems stamp modification times coarsely (a clock tick; 2 s on FAT). A file modified
 # this close to the moment it was read could be rewritten with the same size and time stamp,
@@ -70,10 +81,39 @@ class Plan:
         )
 
 
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a directory"),
+)
+
+
+def not_regular(mode: int) -> str | None:
+    """Why a file of this mode must not be read ("not a regular file: a socket"), or None.
+
+    Reading a pipe waits for a writer that may never come; a device such as /dev/zero never
+    ends: a folder holding either (or a symbolic link to one) must not hang the indexer.
+    """
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _KINDS if test(mode)), "not a file")
+    return f"not a regular file: {kind}"
+
+
 def hash_file(path: Path) -> str:
-    """The SHA-256 of a file's bytes, read in blocks."""
+    """The SHA-256 of a regular file's bytes, read in blocks; OSError for anything else.
+
+    The file is opened without blocking and checked once open: a pipe or device put in the
+    place of a regular file after the folder was scanned is refused, not read forever.
+    """
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with open(fd, "rb") as handle:
+        problem = not_regular(os.fstat(fd).st_mode)
+        if problem is not None:
+            raise OSError(errno.EINVAL, problem)
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
@@ -126,10 +166,19 @@ def _entries(
         stack.extend(reversed(folders))
 
 
-def plan_sync(folder: Path, previous: dict[str, FileRecord], skip: tuple[Path, ...] = ()) -> Plan:
+def plan_sync(
+    folder: Path,
+    previous: dict[str, FileRecord],
+    skip: tuple[Path, ...] = (),
+    *,
+    follow_symlinks: bool = True,
+) -> Plan:
     """Compare the folder with the previous records and sort every file into the plan.
 
     Folders in `skip` (the index's own directory, when it lies inside the folder) are not read.
+    Files that are not regular files (pipes, devices, sockets, also behind a symbolic link)
+    are never read: they are reported as unreadable. Symbolic links to files are followed,
+    wherever they point, unless `follow_symlinks` is false: then they are reported too.
     """
     plan = Plan()
     seen: set[str] = set()
@@ -137,8 +186,13 @@ def plan_sync(folder: Path, previous: dict[str, FileRecord], skip: tuple[Path, .
     skipped = frozenset(os.path.abspath(path) for path in skip)
     for relpath, entry in _entries(folder, unlisted, skipped):
         record = previous.get(relpath)
+        if not follow_symlinks and entry.is_symlink():
+            if detect_format(Path(entry.path), folder) is not None:
+                seen.add(relpath)
+                plan.unreadable[relpath] = "symbolic link (not followed)"
+            continue
         try:
-            stat = entry.stat()
+            info = entry.stat()
         except FileNotFoundError:
             if detect_format(Path(entry.path), folder) is not None:
                 seen.add(relpath)
@@ -149,10 +203,16 @@ def plan_sync(folder: Path, previous: dict[str, FileRecord], skip: tuple[Path, .
             seen.add(relpath)
             plan.unreadable[relpath] = error.strerror or str(error)
             continue
+        problem = not_regular(info.st_mode)
+        if problem is not None:
+            if record is not None or detect_format(Path(entry.path), folder) is not None:
+                seen.add(relpath)
+                plan.unreadable[relpath] = problem
+            continue
         if (
             record is not None
-            and record.size == stat.st_size
-            and record.mtime_ns == stat.st_mtime_ns
+            and record.size == info.st_size
+            and record.mtime_ns == info.st_mtime_ns
             and not record.recheck
         ):
             # The format was decided when the file was recorded; same stat, same bytes.
@@ -164,7 +224,7 @@ def plan_sync(folder: Path, previous: dict[str, FileRecord], skip: tuple[Path, .
             plan.ignored += 1
             continue
         seen.add(relpath)
-        current = SeenFile(relpath, path, stat.st_size, stat.st_mtime_ns)
+        current = SeenFile(relpath, path, info.st_size, info.st_mtime_ns)
         if record is None:
             plan.new.append(current)
         else:

@@ -18,13 +18,14 @@ from typing import Any
 from whoosh.index import LockError
 
 from index import stemming
+from index.budget import can_limit_here
 from index.errors import IndexLockedError, IndexWriteError
 from index.model import Issue
 from index.parallel import Flushed, WorkerPool, commit_with
 from index.scan import Plan, SeenFile
 from index.schema import documents
 from index.state import FileRecord, State, remove_other_states, write_state
-from index.storage import closing_on_error
+from index.storage import closing_on_error, tidy_store
 from index.store import now_iso
 
 ProgressCallback = Callable[[int, int, str], None]
@@ -67,6 +68,7 @@ class Settings:
     max_bytes: int
     progress: ProgressCallback | None
     checkpoint_seconds: float | None  # None: commit once, at the end
+    follow_symlinks: bool = True
 
 
 @dataclass
@@ -122,8 +124,12 @@ class Session:
         # Read on the first word this process has not stemmed yet (none, for a removal).
         stemming.register_table(self.store / stemming.STEM_TABLE_NAME)
         stemming.drain_new()  # words stemmed before this sync (a search's) are no news here
-        with closing_on_error(self.ix):
-            self._write_all(todo)
+        try:
+            with closing_on_error(self.ix):
+                self._write_all(todo)
+        except BaseException:
+            _tidy(self.store, self.ix)
+            raise
 
     def _write_all(self, todo: list[SeenFile]) -> None:
         writer = self._open_writer()
@@ -131,8 +137,9 @@ class Session:
         try:
             self._remove(writer)
             jobs = min(self.settings.jobs, -(-len(todo) // 8))
-            if jobs > 1 and len(todo) >= PARALLEL_MIN_FILES:
-                pool = WorkerPool(self.store, self.source, self.settings.max_bytes, jobs, _LIMIT_MB)
+            # Outside the main thread no time limit works here (see index.budget): a worker's does.
+            if (jobs > 1 and len(todo) >= PARALLEL_MIN_FILES) or (todo and not can_limit_here()):
+                pool = WorkerPool(self.store, self.source, self.settings, jobs, _LIMIT_MB)
                 events: Iterator[Any] = pool.process(todo, self._checkpoint_due)
             else:
                 events = self._read_here(todo)
@@ -256,6 +263,14 @@ def _abandon(writer: Any) -> None:
             with contextlib.suppress(Exception):
                 writer.writelock.release()
         writer.is_closed = True
+
+
+def _tidy(store: Path, ix: Any) -> None:
+    """After a failed write (a full disk): remove its half-written segments and state record,
+    rather than leave them taking space until the next sync."""
+    with contextlib.suppress(Exception):  # the failure being raised is what the user must see
+        tidy_store(store, ix)
+        remove_other_states(store, ix.latest_generation())
 
 
 def _delete(writer: Any, record: FileRecord) -> None:

@@ -108,7 +108,9 @@ def write_state(store: Path, generation: int, state: State) -> None:
         "files": {relpath: record.to_json() for relpath, record in sorted(state.files.items())},
     }
     # dumps, not dump: json.dump encodes in pure Python, dumps in C (ten times faster).
-    replace_json(path, tmp, json.dumps(data, separators=(",", ":"), ensure_ascii=False))
+    # ASCII: a file name that is not UTF-8 is kept as its surrogate escapes (\udce9), which
+    # JSON can carry and read back as they were, but which no UTF-8 file can hold raw.
+    replace_json(path, tmp, json.dumps(data, separators=(",", ":")))
 
 
 def remove_other_states(store: Path, keep: int) -> None:

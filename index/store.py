@@ -79,8 +79,11 @@ def now_iso() -> str:
 
 
 def damaged(index_dir: Path, what: str) -> IndexUnusableError:
-    """The error for a damaged index: what is wrong, and how to rebuild it."""
-    return IndexUnusableError(f"The index at {index_dir} is damaged: {what}. {REBUILD_HINT}")
+    """The error for a damaged index: what is wrong, and how to rebuild it (from which folder)."""
+    error = IndexUnusableError(f"The index at {index_dir} is damaged: {what}. {REBUILD_HINT}")
+    # The remedy names the folder (the CLI's "Rebuild it with: ... index FOLDER --rebuild").
+    error.folder = remembered_folder(index_dir)
+    return error
 
 
 def read_manifest(index_dir: Path) -> Manifest:
@@ -123,13 +126,31 @@ def read_manifest(index_dir: Path) -> Manifest:
 
 
 def remembered_folder(index_dir: Path) -> str | None:
-    """The source folder a manifest names, even one that `read_manifest` refuses (for a rebuild)."""
+    """The source folder an index was built from, even one `read_manifest` refuses (a rebuild).
+
+    The manifest names it; when the manifest is damaged or gone, the newest record of source
+    files (`state-<generation>.json` in a store) names it too.
+    """
+    candidates = [index_dir / MANIFEST_NAME]
+    with contextlib.suppress(OSError):
+        states = index_dir.glob("store-*/state-*.json")
+        candidates += sorted(states, key=_modified, reverse=True)
+    for path in candidates:
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        folder = raw.get("folder") if isinstance(raw, dict) else None
+        if isinstance(folder, str) and folder:
+            return folder
+    return None
+
+
+def _modified(path: Path) -> float:
     try:
-        raw = json.loads((index_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    folder = raw.get("folder") if isinstance(raw, dict) else None
-    return folder if isinstance(folder, str) and folder else None
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def write_manifest(index_dir: Path, manifest: Manifest) -> None:
@@ -178,7 +199,9 @@ def _describe_holder(lock_path: Path) -> str:
 
 def _open_lock_file(index_dir: Path) -> Any:
     try:
-        index_dir.mkdir(parents=True, exist_ok=True)
+        # Private: an index of one's mail must not be readable by every user of the machine.
+        # (A folder that exists already keeps the permissions its owner gave it.)
+        index_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         return open(index_dir / LOCK_NAME, "a+", encoding="utf-8")
     except OSError as error:
         raise IndexWriteError(

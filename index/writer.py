@@ -10,6 +10,7 @@ and switches the manifest to it only once it is complete, so searches see the ol
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import time
@@ -19,6 +20,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
+from index.budget import DEFAULT_FILE_TIMEOUT, FileTimeout, TimeLimit
 from index.errors import (
     FolderMismatchError,
     IndexMissingError,
@@ -28,7 +30,8 @@ from index.errors import (
     NothingIndexedError,
 )
 from index.parse import DEFAULT_MAX_BYTES, parse_file
-from index.scan import FileRecord, Plan, SeenFile, hash_file, is_racy, plan_sync
+from index.safetext import display_name
+from index.scan import FileRecord, Plan, SeenFile, hash_file, is_racy, not_regular, plan_sync
 from index.schema import SCHEMA_VERSION, build_schema
 from index.session import FileResult, Outcome, ProgressCallback, Session, Settings, add_issues
 from index.state import State, read_state, write_state
@@ -90,29 +93,38 @@ class IndexReport:
         return data
 
 
-def read_source(seen: SeenFile, root: Path, max_bytes: int) -> FileResult:
+def read_source(
+    seen: SeenFile, root: Path, max_bytes: int, file_timeout: float | None = DEFAULT_FILE_TIMEOUT
+) -> FileResult:
     """Hash and parse one file, noticing when it changes while being read.
 
     The record keeps the stat taken before reading. If the file changed while it was read, the
     record's hash is left empty, so the next sync sees a new stat, finds no matching hash and
-    reads the file again: nothing written during a sync is missed.
+    reads the file again: nothing written during a sync is missed. Parsing that takes longer
+    than `file_timeout` seconds is stopped and the file skipped (see `index.budget`).
     """
     try:
         before = os.stat(seen.path)
     except OSError as problem:
         reason = problem.strerror or str(problem)
         return FileResult(seen.relpath, FileRecord(seen.size, seen.mtime_ns, "", (), reason))
+    odd = not_regular(before.st_mode)
+    if odd is not None:  # replaced by a pipe or a device since the scan: never open it
+        return FileResult(seen.relpath, FileRecord(seen.size, seen.mtime_ns, "", (), odd))
     read_ns = time.time_ns()
     digest, issues, error, after = "", [], None, before
     try:
         known = seen.sha256 if (seen.size, seen.mtime_ns) == _stat(before) else None
         digest = known or hash_file(seen.path)
-        issues = parse_file(seen.path, root, max_bytes=max_bytes)
+        with TimeLimit(file_timeout):
+            issues = parse_file(seen.path, root, max_bytes=max_bytes)
         after = os.stat(seen.path)
     except IssueReadError as problem:
         error = problem.reason
     except OSError as problem:
         error = problem.strerror or str(problem)
+    except FileTimeout:
+        error = f"took longer than {file_timeout:g} s to read (limit set by --file-timeout)"
     if _stat(after) != _stat(before):
         digest = ""
     record = FileRecord(
@@ -141,6 +153,8 @@ def sync_index(
     lock_timeout: float = 10.0,
     progress: ProgressCallback | None = None,
     checkpoint_seconds: float = 60.0,
+    file_timeout: float | None = DEFAULT_FILE_TIMEOUT,
+    follow_symlinks: bool = True,
 ) -> IndexReport:
     """Bring the index at `index_dir` in step with `folder` (None: the folder it was built from).
 
@@ -148,7 +162,10 @@ def sync_index(
     the old one once complete. When there are many files to read, `jobs` worker processes parse
     and index them (default: `default_jobs()`; they are started with "spawn", so a script that calls
     this needs the usual `if __name__ == "__main__":` guard). A commit is made every
-    `checkpoint_seconds` so that an interrupted sync loses little. Raises IndexLockedError,
+    `checkpoint_seconds` so that an interrupted sync loses little. A file whose reading takes
+    longer than `file_timeout` seconds (None: no limit) is skipped. Symbolic links to files are
+    followed wherever they point, even out of the folder, unless `follow_symlinks` is false (then
+    they are skipped). Raises IndexLockedError,
     IndexUnusableError, IndexWriteError or NothingIndexedError, each saying what to do.
     """
     started = time.perf_counter()
@@ -163,9 +180,11 @@ def sync_index(
                 f"The index at {target} holds the issues of {manifest.folder}, not of {source}. "
                 "Rebuild it to replace them, or give the new folder an index of its own."
             ).with_remedy("replace", str(source))
+        read = functools.partial(read_source, file_timeout=file_timeout)
         settings = Settings(
-            read_source, jobs or default_jobs(), keep_stale, max_bytes, progress, checkpoint_seconds
+            read, jobs or default_jobs(), keep_stale, max_bytes, progress, checkpoint_seconds
         )
+        settings = replace(settings, follow_symlinks=follow_symlinks)
         if manifest is None:
             report = _first_build(target, source, settings)
         elif rebuild:
@@ -256,7 +275,7 @@ def _rebuild_aside(
     store = _new_store(target, source)
     try:
         ix = open_store(store, mmap=False)
-        plan = plan_sync(source, {}, skip=(target,))
+        plan = plan_sync(source, {}, skip=(target,), follow_symlinks=settings.follow_symlinks)
         session = Session(store, ix, source, {}, plan, replace(settings, checkpoint_seconds=None))
         outcome = session.run(complete_before=False)
         if _issue_count(outcome.records) == 0:
@@ -283,7 +302,7 @@ def _sync(
     ix = open_store(store, mmap=False)
     state = read_state(store, ix.latest_generation())
     tidy_store(store, ix)
-    plan = plan_sync(source, state.files, skip=(target,))
+    plan = plan_sync(source, state.files, skip=(target,), follow_symlinks=settings.follow_symlinks)
     if "" in plan.unlisted:
         raise NothingIndexedError(f"The folder {source} cannot be read: {plan.unlisted['']}.")
     known = _issue_count(state.files)
@@ -339,7 +358,9 @@ def _report(
     warnings: tuple[str, ...],
 ) -> IndexReport:
     counts = outcome.counts
-    skipped = tuple(Skipped(path, reason) for path, reason in sorted(outcome.skipped.items()))
+    skipped = tuple(
+        Skipped(display_name(path), reason) for path, reason in sorted(outcome.skipped.items())
+    )
     unchanged = sum(1 for rel in [*plan.unchanged, *plan.touched] if rel not in outcome.skipped)
     return IndexReport(
         folder=str(source),

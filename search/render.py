@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
+from index.safetext import printable
 from search.model import Hit, Results, Snippet
 
 # Wraps text in a terminal style (e.g. bold); the caller decides whether there is colour at all.
@@ -19,14 +20,17 @@ class Line(NamedTuple):
 
 
 def highlight(snippet: Snippet, style: Style | None) -> str:
-    """The snippet's text with each matched span passed through `style` (as is without one)."""
+    """The snippet's text with each matched span passed through `style` (as is without one).
+
+    Unprintable characters are escaped before styling: only the style's own escapes stay raw.
+    """
     text, out, last = snippet.text, [], 0
     for span in snippet.spans:
-        out.append(text[last : span.start])
-        word = text[span.start : span.end]
+        out.append(printable(text[last : span.start]))
+        word = printable(text[span.start : span.end])
         out.append(style(word) if style else word)
         last = span.end
-    out.append(text[last:])
+    out.append(printable(text[last:]))
     return "".join(out)
 
 
@@ -36,7 +40,7 @@ def describe(hit: Hit) -> str:
     if hit.kind == "story" and hit.issue_headline and hit.issue_headline != hit.headline:
         parts.append(f"in “{hit.issue_headline}”")
     parts.append(hit.path)
-    return " · ".join(parts)
+    return printable(" · ".join(parts), newlines=False)
 
 
 def results_lines(
@@ -52,10 +56,10 @@ def results_lines(
     """
     lines: list[Line] = []
     if explain:
-        lines.append(Line(f"Query: {results.explanation}", status=True))
-    lines.extend(Line(f"Note: {note}", status=True) for note in results.notes)
+        lines.append(Line(f"Query: {printable(results.explanation)}", status=True))
+    lines.extend(Line(f"Note: {printable(note)}", status=True) for note in results.notes)
     if results.suggestion:
-        lines.append(Line(f"Did you mean: {results.suggestion}?"))
+        lines.append(Line(f"Did you mean: {printable(results.suggestion)}?"))
     what = "stories" if results.stories else "issues"
     if not results.hits and results.total:
         # The notes already say the page is past the last one.
@@ -66,7 +70,7 @@ def results_lines(
         first, last = results.hits[0].rank, results.hits[-1].rank
         lines.append(Line(f"{first}-{last} of {results.total} hits", status=True))
     for hit in results.hits:
-        headline = hit.headline or "(no headline)"
+        headline = printable(hit.headline or "(no headline)", newlines=False)
         shown = title(headline) if title else headline
         lines.append(Line(f"{hit.rank:>3}. {shown}"))
         lines.append(Line(f"     {describe(hit)}"))
@@ -74,6 +78,6 @@ def results_lines(
         lines.append(Line(""))
     for name, counts in results.facets.items():
         if counts:
-            listed = ", ".join(f"{c.value} ({c.count})" for c in counts)
+            listed = printable(", ".join(f"{c.value} ({c.count})" for c in counts))
             lines.append(Line(f"{name}: {listed}"))
     return lines

@@ -128,6 +128,26 @@ def _cp1252(data: bytes) -> str:
         return data.decode("latin-1")
 
 
+_WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def message_bytes(data: bytes, path: str) -> bytes:
+    """A mail message's bytes as an 8-bit mail parser reads them; IssueReadError if not text.
+
+    A message saved as UTF-16 or UTF-32 (a Windows tool's "Unicode") is decoded and given back
+    as UTF-8; empty, BOM-only and binary files are refused as the other formats refuse them.
+    """
+    if not data.strip():
+        raise IssueReadError(path, "empty file")
+    if data.startswith(_WIDE_BOMS) or _utf16_without_bom(data) is not None:
+        return decode_bytes(data, path).encode("utf-8")
+    if _looks_binary(data.lstrip(codecs.BOM_UTF8)):
+        raise IssueReadError(path, "binary file")
+    if not data.lstrip(codecs.BOM_UTF8).strip():
+        raise IssueReadError(path, "empty file")
+    return data
+
+
 def decode_bytes(data: bytes, path: str, declared: str | None = None) -> str:
     """Decode a file's bytes to clean text (LF line endings, no control characters).
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from typing import Any
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 from bs4.element import NavigableString, PageElement, PreformattedString, Tag
@@ -65,8 +66,36 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _BY_AUTHOR = re.compile(r"^[\s,(–—-]*by\s+(?P<name>[^,;()|]{2,60}?)[\s.,;:)]*$", re.I)
 
 
+# Deeper tags are dropped while parsing (their text stays, in the deepest tag kept). Real pages,
+# table-laid newsletters included, nest a few dozen levels; html.parser nests every unclosed <p>
+# or <li>, so a sloppy page goes deeper, but not this deep. A hostile page nested 100,000 deep
+# made walking the tree quadratic (minutes); kept to this depth, it reads in seconds.
+MAX_DEPTH = 256
+
+
+class _ShallowSoup(BeautifulSoup):
+    """A BeautifulSoup tree never deeper than MAX_DEPTH tags (see there)."""
+
+    def __init__(self, markup: str) -> None:
+        self._dropped: dict[str, int] = {}
+        super().__init__(markup, "html.parser")
+
+    def handle_starttag(self, name: str, *args: Any, **kwargs: Any) -> Tag | None:
+        if len(self.tagStack) <= MAX_DEPTH:
+            return super().handle_starttag(name, *args, **kwargs)
+        if not self.builder.can_be_empty_element(name):
+            self._dropped[name] = self._dropped.get(name, 0) + 1  # its end tag goes too
+        return None  # bs4: "proceed as if the tag had not occurred"
+
+    def handle_endtag(self, name: str, nsprefix: str | None = None) -> None:
+        if self._dropped.get(name):
+            self._dropped[name] -= 1
+            return
+        super().handle_endtag(name, nsprefix)
+
+
 def make_soup(markup: str) -> BeautifulSoup:
-    """Parse markup with the stdlib html.parser backend.
+    """Parse markup with the stdlib html.parser backend, at most MAX_DEPTH tags deep.
 
     BeautifulSoup warns when a short input looks like a file name or an XHTML page looks like
     XML; an issue is markup whatever it looks like, and those warnings would only be noise.
@@ -74,7 +103,7 @@ def make_soup(markup: str) -> BeautifulSoup:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
-        return BeautifulSoup(markup, "html.parser")
+        return _ShallowSoup(markup)
 
 
 def node_text(node: PageElement) -> str:

@@ -13,9 +13,10 @@ from email.message import EmailMessage, Message
 from pathlib import Path
 
 from index.errors import IssueReadError
-from index.readers.decode import decode_bytes
+from index.readers.decode import decode_bytes, message_bytes
 from index.readers.draft import Draft
 from index.readers.html_reader import extract_html
+from index.readers.mailguard import cap_headers
 from index.readers.text import clean_subject, read_text
 from index.readers.textutil import split_sender, squash
 
@@ -126,8 +127,7 @@ def message_draft(msg: Message, shown: str) -> Draft:
 
 def read_email(data: bytes, shown: str) -> Draft:
     """Read one RFC 5322 message (an .eml file)."""
-    if not data.strip():
-        raise IssueReadError(shown, "empty file")
+    data = cap_headers(message_bytes(data, shown))
     msg = email.message_from_bytes(data, policy=email.policy.default)
     if not msg.keys() and not msg.get_payload():
         raise IssueReadError(shown, "not an email message")
@@ -149,7 +149,7 @@ def read_mbox(path: Path, data: bytes, shown: str) -> list[Draft]:
         box.close()
     drafts = []
     for n, raw in enumerate(raw_messages, start=1):
-        msg = email.message_from_bytes(raw, policy=email.policy.default)
+        msg = email.message_from_bytes(cap_headers(raw), policy=email.policy.default)
         try:
             draft = message_draft(msg, f"{shown}#{n}")
         except IssueReadError:
