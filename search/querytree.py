@@ -17,8 +17,6 @@ from index.errors import QueryError
 from search.dates import parse_date_range
 from search.querylex import (
     KEYWORDS,
-)
-from search.querylex import (
     KNOWN_FIELDS,
     KNOWN_FIELDS_TEXT,
     MAX_FUZZY_DISTANCE,
