@@ -53,10 +53,13 @@ def _sources() -> list[Path]:
 
 def build_launcher() -> str:
     """Build the launcher with Maven when it is missing or older than its sources; the classpath."""
-    outputs = (LAUNCHER_JAR, CLASSPATH_FILE)
+    # Maven leaves unchanged outputs untouched, so a stamp of our own records the last build.
+    stamp = TARGET / "built.stamp"
     newest_source = max(path.stat().st_mtime for path in _sources())
-    if not all(path.exists() and path.stat().st_mtime >= newest_source for path in outputs):
+    outputs = (LAUNCHER_JAR, CLASSPATH_FILE, stamp)
+    if not all(path.exists() for path in outputs) or stamp.stat().st_mtime < newest_source:
         subprocess.run(["mvn", "-q", "-B", "package"], cwd=LAUNCHER_DIR, check=True)
+        stamp.touch()
     return f"{LAUNCHER_JAR}{os.pathsep}{CLASSPATH_FILE.read_text(encoding='utf-8').strip()}"
 
 
@@ -218,13 +221,27 @@ def start_cluster(
     raise AssertionError("unreachable")
 
 
-def request(url: str, method: str = "GET", body: Any = None, timeout: float = 30.0) -> Any:
-    """One JSON request to a node; the decoded JSON answer (HTTPError on 4xx/5xx)."""
-    data = None if body is None else json.dumps(body).encode("utf-8")
-    headers = {"Content-Type": "application/json"} if data is not None else {}
+def request(url: str, method: str = "GET", body: Any = None, timeout: float = 60.0) -> Any:
+    """One request to a node; the decoded JSON answer (HTTPError with the node's reason on 4xx/5xx).
+
+    `body` is sent as JSON, or as newline-delimited JSON when it is a list (the bulk API's form).
+    """
+    headers = {}
+    data = None
+    if isinstance(body, list):
+        data = "".join(json.dumps(line) + "\n" for line in body).encode("utf-8")
+        headers["Content-Type"] = "application/x-ndjson"
+    elif body is not None:
+        data = json.dumps(body).encode("utf-8")
+        headers["Content-Type"] = "application/json"
     req = urllib.request.Request(url, data=data, method=method, headers=headers)
-    with urllib.request.urlopen(req, timeout=timeout) as response:
-        return json.loads(response.read())
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as response:
+            return json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        # The node's explanation is in the body: put it in the message a failing test shows.
+        error.msg = f"{error.msg}: {error.read()[:2000].decode('utf-8', 'replace')}"
+        raise
 
 
 def wait_health(
