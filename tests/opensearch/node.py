@@ -4,6 +4,7 @@ The launcher (pom.xml and src/ beside this file) runs one OpenSearch 2.19.6 node
 HTTP layer and common analysis loaded. Each node gets its own home (data, logs) in a temporary
 folder, ports found free on 127.0.0.1 and an explicit heap. A node's standard input is a pipe from
 this process: when the test session dies, the pipe closes and the node stops itself.
+By hand: `python -m tests.opensearch.node [HOME]` runs one node until Ctrl-C and prints its URL.
 """
 
 from __future__ import annotations
@@ -53,13 +54,12 @@ def _sources() -> list[Path]:
 
 def build_launcher() -> str:
     """Build the launcher with Maven when it is missing or older than its sources; the classpath."""
-    # Maven leaves unchanged outputs untouched, so a stamp of our own records the last build.
-    stamp = TARGET / "built.stamp"
+    # The pom makes Maven rewrite the jar on every build (it would leave an unchanged one as it
+    # was), so the jar's time stamp says when the launcher was last built.
     newest_source = max(path.stat().st_mtime for path in _sources())
-    outputs = (LAUNCHER_JAR, CLASSPATH_FILE, stamp)
-    if not all(path.exists() for path in outputs) or stamp.stat().st_mtime < newest_source:
+    built = LAUNCHER_JAR.exists() and CLASSPATH_FILE.exists()
+    if not built or LAUNCHER_JAR.stat().st_mtime < newest_source:
         subprocess.run(["mvn", "-q", "-B", "package"], cwd=LAUNCHER_DIR, check=True)
-        stamp.touch()
     return f"{LAUNCHER_JAR}{os.pathsep}{CLASSPATH_FILE.read_text(encoding='utf-8').strip()}"
 
 
@@ -268,3 +268,27 @@ def wait_health(
                 return dict(last)
         time.sleep(0.5)
     raise NodeStartError(f"{url} not healthy ({', '.join(statuses)}) in {timeout}s: {last}")
+
+
+def main() -> None:
+    """Run one node by hand until Ctrl-C: `python -m tests.opensearch.node [HOME]`."""
+    import sys
+    import tempfile
+
+    reason = missing_tools()
+    if reason is not None:
+        sys.exit(reason)
+    home = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp(prefix="opensearch-"))
+    (node,) = start_cluster(build_launcher(), home, 1)
+    try:
+        wait_health(node.url, nodes=1)
+        print(f"{node.url} (home {node.home}; Ctrl-C stops it)", flush=True)
+        node.process.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        node.stop()
+
+
+if __name__ == "__main__":
+    main()
