@@ -22,7 +22,9 @@ TOKEN_PATTERN = r"\w+(?:['’‘ʼ]\w+)*"
 _TOKEN_RE = re.compile(TOKEN_PATTERN)
 
 # Curly quotes and apostrophes fold to ASCII so that `Korea's` matches `Korea’s`.
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"', "„": '"'})
+# (Public: the OpenSearch analysis folds the same characters.)
+QUOTE_FOLDS = {"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"', "„": '"'}
+_QUOTES = str.maketrans(QUOTE_FOLDS)
 
 
 @lru_cache(maxsize=65536)
