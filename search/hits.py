@@ -8,7 +8,7 @@ from typing import Any
 
 from index.fields import BY_NAME, DISPLAY_FIELDS, KIND_ISSUE, SNIPPET_FIELDS, schema_field
 from search.highlight import make_snippets
-from search.model import Hit
+from search.model import Hit, Snippet
 
 
 def _joined(name: str, text: str) -> str:
@@ -35,17 +35,26 @@ def build_hit(
     rank: int,
     terms: Mapping[str, frozenset[str]],
     phrases: tuple[tuple[str, ...], ...],
+    story: Mapping[str, Any] | None = None,
 ) -> Hit:
-    """A hit from a document's stored fields; `terms` are the words to highlight per field."""
+    """A hit from a document's stored fields; `terms` are the words to highlight per field.
+
+    `story`, the stored fields of the issue's best-matching brief, puts that brief in the hit:
+    its id, headline and link, and its snippet first (field "story").
+    """
     texts = display_texts(stored)
-    snippets = make_snippets(
-        [
-            (name, _joined(name, texts[name]), BY_NAME[name].analyzer == "text")
-            for name in SNIPPET_FIELDS
-        ],
-        dict(terms),
-        phrases,
-    )
+    snippets = _snippets(texts, terms, phrases)
+    story_fields: dict[str, str] = {}
+    if story is not None:
+        story_texts = display_texts(story)
+        found = _snippets(story_texts, terms, phrases)
+        if found and found[0].spans:
+            snippets = (Snippet("story", found[0].text, found[0].spans), *snippets)[:2]
+        story_fields = {
+            "story_id": str(story.get("id", "")),
+            "story_headline": story_texts["headline"],
+            "story_link": str(story.get("link", "") or ""),
+        }
     when = stored.get("date")
     return Hit(
         id=stored["id"],
@@ -62,4 +71,20 @@ def build_hit(
         issue_headline=stored.get("issue_headline", ""),
         link=stored.get("link", "") or "",
         number=stored.get("number"),
+        **story_fields,
+    )
+
+
+def _snippets(
+    texts: Mapping[str, str],
+    terms: Mapping[str, frozenset[str]],
+    phrases: tuple[tuple[str, ...], ...],
+) -> tuple[Snippet, ...]:
+    return make_snippets(
+        [
+            (name, _joined(name, texts[name]), BY_NAME[name].analyzer == "text")
+            for name in SNIPPET_FIELDS
+        ],
+        dict(terms),
+        phrases,
     )

@@ -42,6 +42,10 @@ class Hit:
     issue_headline: str = ""
     link: str = ""
     number: int | None = None
+    # An issue's best-matching brief (issues are ranked with their stories: search/carry.py).
+    story_id: str = ""
+    story_headline: str = ""
+    story_link: str = ""
 
 
 @dataclass(frozen=True)

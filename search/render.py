@@ -74,6 +74,9 @@ def results_lines(
         shown = title(headline) if title else headline
         lines.append(Line(f"{hit.rank:>3}. {shown}"))
         lines.append(Line(f"     {describe(hit)}"))
+        if hit.story_headline:
+            link = f" <{hit.story_link}>" if hit.story_link else ""
+            lines.append(Line(f"     ↳ {hit.story_headline}{link}"))
         lines.extend(Line(f"     {highlight(snippet, match)}") for snippet in hit.snippets)
         lines.append(Line(""))
     for name, counts in results.facets.items():

@@ -19,7 +19,7 @@ from index.schema import story_parts
 from index.stopwords import STOP_WORDS
 from index.storage import open_index
 from index.store import writer_active
-from search import matching
+from search import carry, matching
 from search.expand import expand
 from search.hits import build_hit
 from search.locate import default_index_dir
@@ -129,7 +129,18 @@ class Searcher:
         if parsed.is_empty:
             return _empty(parsed, page, limit, sort, stories)
         expanded, expansion = expand(parsed.query, self._searcher.reader())
-        matched = matching.run(self._searcher, expanded, filters, sort, deadline)
+        scores, complete = matching.collect(
+            self._searcher, expanded, matching.allowed(self._searcher, filters), deadline
+        )
+        stories_of: dict[int, tuple[int, float]] = {}
+        if not stories and scores:
+            # Issues are carried by their best-matching story (search/carry.py).
+            story_parsed = parse_query(query, today=today, stories=True)
+            if not story_parsed.is_empty:
+                story_query, _ = expand(story_parsed.query, self._searcher.reader())
+                stories_of = carry.best_stories(self._searcher, story_query, filters, deadline)
+                scores = carry.carried(scores, stories_of)
+        matched = matching.Matched(matching.order(self._searcher, scores, sort), complete)
         total = len(matched.ranked)
         notes = [*parsed.notes, *expansion.notes]
         if self._partial_note:
@@ -153,6 +164,7 @@ class Searcher:
                 rank=offset + n + 1,
                 terms=terms,
                 phrases=parsed.phrases,
+                story=self._story(stories_of.get(docnum), docnum),
             )
             for n, (docnum, score) in enumerate(matched.ranked[offset : offset + limit])
         )
@@ -180,6 +192,20 @@ class Searcher:
             sort=sort,
             stories=stories,
         )
+
+    def _story(self, best: tuple[int, float] | None, issue: int) -> dict[str, Any] | None:
+        """The stored fields of an issue's best-matching brief, shown with the issue's hit.
+
+        The lead story is the issue itself, so it is not shown apart.
+        """
+        if best is None:
+            return None
+        stored = dict(self._searcher.stored_fields(best[0]))
+        if str(stored.get("id", "")).endswith("::0"):
+            return None
+        issue_id = self._searcher.stored_fields(issue).get("id")
+        # The story must belong to the issue (search/carry.py relies on document order).
+        return stored if stored.get("issue_id") == issue_id else None
 
     def _facets(self, ranked: list[tuple[int, float]]) -> dict[str, tuple[FacetCount, ...]]:
         # whoosh's grouping, run over exactly the matched documents (a set filter on Every).
