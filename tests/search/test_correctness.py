@@ -241,9 +241,9 @@ def test_a_worker_bug_is_an_index_write_error() -> None:
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("word " * 300, "more than 256 words"),
+        ("a " * 1001, "more than 1000 words"),
         ("x" * 150, "A word of 150 characters"),
-        ("y " * 3000, "at most 5,000 are read"),
+        ("y" * 90 + " z" * 10000, "at most 20,000 are read"),
     ],
 )
 def test_oversized_queries_are_refused_with_a_message(
