@@ -214,10 +214,12 @@ def _apply_meta(draft: Draft, meta: Meta) -> None:
     draft.date = parse_date(date) if date else None
     number = first_value(meta, "number", "issue", "issue_number")
     draft.number = int(number) if number.isdigit() else None
-    # Pelican archives file each issue under its newsletter: "Category: This Week in Rust".
-    draft.newsletter = first_value(
-        meta, "newsletter", "publication", "site_name", "series", "category"
-    )
+    draft.newsletter = first_value(meta, "newsletter", "publication", "site_name", "series")
+    # Pelican archives file each issue under its newsletter: "Category: This Week in Rust". A
+    # one-word category ("Rust", "News") is a topic tag, not a name.
+    category = first_value(meta, "category")
+    if not draft.newsletter and len(category.split()) > 1:
+        draft.newsletter = category
     authors = all_values(meta, "authors", "author", "by")
     if authors:
         draft.authors = authors

@@ -186,3 +186,7 @@ def test_category_names_the_newsletter_in_any_folder(tmp_path: Path) -> None:
     pages.parent.mkdir(parents=True)
     pages.write_text("Title: Privacy\nCategory: Compiler Corner\n\nWe keep no data.\n")
     assert parse_issue(pages, root=tmp_path).newsletter == "Compiler Corner"
+    essay = tmp_path / "shed-notes" / "essay.md"
+    essay.parent.mkdir()
+    essay.write_text("Title: The state of the shed\nCategory: Sheds\n\nA topic, not a name.\n")
+    assert parse_issue(essay, root=tmp_path).newsletter == "Shed Notes"
