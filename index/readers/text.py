@@ -168,6 +168,8 @@ def is_section_header(line: str, next_line: str, caps: bool = True) -> bool:
     text = line.strip()
     if not text or len(text) > _MAX_HEADER_CHARS or _UNDERLINE.match(text):
         return False
+    if not any(c.isalnum() for c in text):
+        return False  # "--" over a rule of dashes opens a signature, not a section
     if _UNDERLINE.match(next_line):
         return True
     letters = [c for c in text if c.isalpha()]
