@@ -22,7 +22,8 @@ from index.readers.decode import decode_bytes
 from index.readers.textutil import is_promo
 
 _URL = re.compile(r"<?\b(?:https?|ftp)://\S+|\bmailto:\S+")
-_HEADER = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,40}:")
+# A field name is any printable ASCII but the colon (RFC 5322): "Article-I.D.:" too.
+_HEADER = re.compile(r"^[!-9;-~]{1,60}:")
 _FRONT_KEY = re.compile(r"^[A-Za-z][\w -]{0,30}:\s")
 _CHROME = ("script", "style", "nav", "header", "footer", "form", "svg", "noscript", "head")
 _MARKDOWN = MarkdownIt("commonmark").enable("table").enable("strikethrough")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bench.parse_quality import body_share, has_hole, leads_with_punctuation, main, words
+from bench.reader_words import reader_words
 from index.model import Brief, Issue
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -64,3 +65,14 @@ def test_report_over_the_fixtures(capsys: pytest.CaptureFixture[str]) -> None:
     table = capsys.readouterr().out
     assert table.startswith("| archive | files | errors | issues | empty body | body <80% |")
     assert "\n| text | " in table
+
+
+def test_reader_words_leave_out_headers_signatures_and_markup(tmp_path: Path) -> None:
+    (post,) = reader_words(FIXTURES / "text" / "posts" / "sci.botany" / "40112", "text")
+    assert "Moss spores keep for years" in post
+    for left_out in ("Article-I.D.", "meadow.1993", "Organization", "Ada Okoro, Meadow"):
+        assert left_out not in post
+    page = tmp_path / "p.md"
+    page.write_text("Title: T\n\n* [Linked words](https://example.org/x) in place\n")
+    (markdown,) = reader_words(page, "markdown")
+    assert markdown.split() == ["Linked", "words", "in", "place"]
