@@ -56,8 +56,7 @@ def classify(name: str, lines: list[str]) -> str:
     if _is_teasers(lines):
         return "teasers"
     dash_lines = sum(1 for line in lines if _DASH_BRIEF.match(line))
-    # Briefs come several to a section; one "X - Y" line alone is as likely a sentence.
-    if dash_lines >= 2 and dash_lines >= 0.6 * len(lines):
+    if dash_lines and dash_lines >= 0.6 * len(lines):
         return "dash"
     short = all(len(line) <= _SHORT_LINE for line in lines)
     if any(word in upper for word in _LINK_WORDS) and short:
