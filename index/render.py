@@ -30,7 +30,8 @@ def issue_lines(issue: dict[str, Any]) -> list[str]:
             lines.append(f"briefs: {len(value)}")
             for brief in value:
                 author = f" — {brief['author']}" if brief["author"] else ""
-                lines.append(f"  [{brief['section']}] {brief['headline']}{author}")
+                section = f"[{brief['section']}] " if brief["section"] else ""
+                lines.append(f"  {section}{brief['headline']}{author}")
                 if brief["text"]:
                     lines.append(f"      {brief['text']}")
                 if brief["link"]:

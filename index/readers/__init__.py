@@ -12,6 +12,7 @@ from index.readers.draft import Draft
 from index.readers.html_reader import declared_charset, read_html
 from index.readers.mail import read_email, read_mbox
 from index.readers.markdown_reader import read_markdown
+from index.readers.naming import stated_newsletter, stem_headline
 from index.readers.rst_reader import read_rst
 from index.readers.text import read_text
 from index.readers.textutil import number_from_title, prettify_name, squash
@@ -85,14 +86,30 @@ def folder_newsletter(path: Path, root: Path | None) -> str:
     return prettify_name(folder.name) if folder.name else ""
 
 
+def _newsletter(draft: Draft, path: Path, root: Path | None) -> str:
+    """The file's own name for its newsletter, else the folder's.
+
+    A post sent to several groups belongs to the one whose folder holds it ("sci.med/58106"
+    crossposted to sci.energy first is still a sci.med post).
+    """
+    if path.parent.name in draft.groups:
+        return path.parent.name
+    return (
+        squash(draft.newsletter)
+        or ("" if draft.is_post else stated_newsletter([draft.standfirst, *draft.paragraphs[:3]]))
+        or folder_newsletter(path, root)
+    )
+
+
 def finish(draft: Draft, issue_id: str, path: Path, root: Path | None, fmt: str) -> Issue:
     """Freeze a draft into an Issue, filling what the file's place supplies when it said nothing."""
-    headline = squash(draft.headline) or path.stem
+    newsletter = _newsletter(draft, path, root)
+    headline = squash(draft.headline) or stem_headline(path.stem, newsletter, draft.number)
     body_parts = [p for p in draft.paragraphs if p and p != draft.standfirst]
     return Issue(
         id=issue_id,
         path=str(path),
-        newsletter=squash(draft.newsletter) or folder_newsletter(path, root),
+        newsletter=newsletter,
         headline=headline,
         byline=squash(draft.byline),
         date=draft.date or date_from_filename(path.name),

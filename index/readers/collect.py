@@ -4,7 +4,8 @@ The rule both readers follow: prose before the first section heading or brief is
 linked list items and linked headings are briefs of the nearest section; prose inside a
 section that carries briefs becomes one brief named after the section (so "Quote of the
 Week" text stays searchable without padding the body). An issue with no briefs at all is an
-essay: all of its prose is body.
+essay: all of its prose is body; one with nothing but a list of linked items (no lead, no
+headings) is a digest: its items are its body as well as its briefs.
 """
 
 from __future__ import annotations
@@ -81,3 +82,10 @@ class Collector:
         for section, (position, texts) in reversed(by_section.items()):
             brief = Brief(headline=section, text=" ".join(texts), section=section)
             self.draft.briefs.insert(position, brief)
+        if not self.draft.paragraphs and not self.draft.sections:
+            # A bare list of links with no lead and no headings (early digests): the list is
+            # all the issue says, so it is the body too; its items stay findable as briefs.
+            self.draft.paragraphs.extend(
+                squash(f"{b.headline}{'' if b.headline[-1:] in '.?!' else '.'} {b.text}")
+                for b in self.draft.briefs
+            )

@@ -28,6 +28,10 @@ class Draft:
     links: list[str] = field(default_factory=list)
     number: int | None = None
     message_id: str = ""
+    # The newsgroups a post was sent to; the one whose folder holds the file names it.
+    groups: list[str] = field(default_factory=list)
+    # A Usenet post (or a person's mail): its words name other publications, never its own.
+    is_post: bool = False
     ordinal: int = 0  # place of the message in its mbox (1-based); 0 for single-issue files
 
     def add_section(self, name: str) -> None:

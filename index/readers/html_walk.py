@@ -11,6 +11,7 @@ from bs4.element import NavigableString, PageElement, PreformattedString, Tag
 
 from index.readers.collect import Collector
 from index.readers.draft import Draft
+from index.readers.items import read_item
 from index.readers.textutil import squash
 
 BLOCK_TAGS = frozenset(
@@ -106,8 +107,11 @@ def make_soup(markup: str) -> BeautifulSoup:
         return _ShallowSoup(markup)
 
 
-def node_text(node: PageElement) -> str:
-    """The visible text of a node, with a space wherever a block or <br> separates words."""
+def node_text(node: PageElement, stop: PageElement | None = None) -> str:
+    """The visible text of a node, with a space wherever a block or <br> separates words.
+
+    With `stop`, only the text before that descendant.
+    """
     if isinstance(node, PreformattedString):
         return ""  # comments, CDATA, doctypes: never text
     if isinstance(node, NavigableString):
@@ -116,6 +120,8 @@ def node_text(node: PageElement) -> str:
         return ""
     pieces: list[str] = []
     for item in node.descendants:
+        if item is stop:
+            break
         if isinstance(item, PreformattedString):
             continue
         if isinstance(item, NavigableString):
@@ -208,17 +214,14 @@ class ContentWalker:
             self.collector.prose(node_text(item))
         else:
             first = links[0]
-            headline = node_text(first) or node_text(item)
-            author = _author_after(first)
-            quotes = item.find_all("blockquote")
-            blurb = " ".join(node_text(q) for q in quotes)
-            if not blurb:
-                for quote in quotes:
-                    quote.extract()
-                rest = node_text(item).replace(headline, " ", 1)
-                if author:
-                    rest = re.sub(r"\bby\s+" + re.escape(author), " ", rest, count=1, flags=re.I)
-                blurb = squash(rest).strip(" |:;,–—-")
-            self.collector.brief(headline, blurb, author, _href(first))
+            label = node_text(first)
+            blurb = " ".join(node_text(q.extract()) for q in item.find_all("blockquote"))
+            line = node_text(item)
+            if label:
+                headline, rest, author = read_item(line, label, len(node_text(item, stop=first)))
+            else:
+                headline, rest, author = line, "", ""
+            author = author or _author_after(first)
+            self.collector.brief(headline, squash(f"{rest} {blurb}"), author, _href(first))
         for lst in nested:
             self._walk(lst)

@@ -9,6 +9,7 @@ import email.header
 import email.policy
 import email.utils
 import mailbox
+import re
 from email.message import EmailMessage, Message
 from pathlib import Path
 
@@ -90,8 +91,9 @@ def _sender(draft: Draft, msg: Message) -> None:
     if any(header in msg for header in _NEWS_HEADERS):
         # A Usenet post gated through mail: the sender wrote it, the group publishes it.
         draft.byline = draft.byline or name
-        group = _header(msg, "Newsgroups").split(",")[0].strip()
-        draft.newsletter = group
+        draft.is_post = True
+        draft.groups = [g.strip() for g in _header(msg, "Newsgroups").split(",") if g.strip()]
+        draft.newsletter = draft.groups[0] if draft.groups else ""
         return
     writer, newsletter = split_sender(name)
     if writer:
@@ -134,6 +136,17 @@ def read_email(data: bytes, shown: str) -> Draft:
     return message_draft(msg, shown)
 
 
+# A body line that began "From " was written as ">From " (mboxo), and one that began ">From " as
+# ">>From " (mboxrd); RFC 4155. Taking one ">" off reads both right but for the rare original
+# ">From " line in an mboxo file, which cannot be told from an escaped one.
+_ESCAPED_FROM = re.compile(rb"^>(>*From )", re.M)
+
+
+def unescape_from(raw: bytes) -> bytes:
+    """A message from an mbox with its body's ">From " escaping undone."""
+    return _ESCAPED_FROM.sub(rb"\1", raw)
+
+
 def read_mbox(path: Path, data: bytes, shown: str) -> list[Draft]:
     """Read every message of an mbox in file order; a message that fails is skipped.
 
@@ -144,7 +157,7 @@ def read_mbox(path: Path, data: bytes, shown: str) -> list[Draft]:
         raise IssueReadError(shown, "empty file")
     box = mailbox.mbox(path, create=False)
     try:
-        raw_messages = [box.get_bytes(key) for key in box.iterkeys()]
+        raw_messages = [unescape_from(box.get_bytes(key)) for key in box.iterkeys()]
     finally:
         box.close()
     drafts = []

@@ -10,21 +10,13 @@ from index.readers.dates import parse_date
 from index.readers.draft import Draft
 from index.readers.frontmatter import Meta, all_values, first_value, split_front_matter
 from index.readers.html_walk import make_soup, node_text
+from index.readers.items import TITLE_SHARE, read_item
 from index.readers.textutil import squash
 
 _PARSER = MarkdownIt("commonmark").enable("table").enable("strikethrough")
 # Keep link targets as the issue wrote them: markdown-it would percent-encode them for HTML
 # output (and that normalising is a sixth of the parse time on link-heavy issues).
 _PARSER.normalizeLink = lambda url: url  # type: ignore[method-assign]
-# A paragraph inside a section that is mostly one link ("[rPGP 0.14.0 ...](url)") is an item
-# written without a list marker.
-_LINK_SHARE = 0.5
-
-
-def _rest(text: str) -> str:
-    """What an item says besides its link text; nothing when that is only punctuation."""
-    text = squash(text).strip(" -–—:|,")
-    return text if any(c.isalnum() for c in text) else ""
 
 
 def _is_comment(html: str) -> bool:
@@ -40,9 +32,16 @@ def _html_text(html: str) -> str:
 
 def inline_text(token: Token) -> tuple[str, list[tuple[str, str]]]:
     """Plain text of an inline token, and its links as (link text, href) in order."""
+    text, links, _ = inline_text_at(token)
+    return text, links
+
+
+def inline_text_at(token: Token) -> tuple[str, list[tuple[str, str]], int]:
+    """`inline_text`, and how long the text before the first link is (-1: no link)."""
     pieces: list[str] = []
     links: list[tuple[str, str]] = []
     open_links: list[tuple[str, int]] = []  # (href, where its text starts in pieces)
+    first_at = -1
     in_autolink = False  # <https://...>: its text is the URL itself, which is a link, not words
     for child in token.children or []:
         kind = child.type
@@ -55,13 +54,15 @@ def inline_text(token: Token) -> tuple[str, list[tuple[str, str]]]:
         elif kind == "link_open":
             href = child.attrs.get("href")
             open_links.append((href if isinstance(href, str) else "", len(pieces)))
+            if first_at < 0:
+                first_at = len(squash("".join(pieces)))
             in_autolink = child.markup == "autolink"
         elif kind == "link_close" and open_links:
             href, start = open_links.pop()
             links.append((squash("".join(pieces[start:])), href))
             in_autolink = False
         # html_inline (comments, <br>, <a> tags) carries markup, not words: skipped.
-    return squash("".join(pieces)), links
+    return squash("".join(pieces)), links, first_at
 
 
 class _MarkdownWalker:
@@ -112,16 +113,19 @@ class _MarkdownWalker:
         return i + 1
 
     def _paragraph(self, inline: Token) -> None:
-        text, links = inline_text(inline)
+        text, links, at = inline_text_at(inline)
         self._links(links)
+        # A paragraph inside a section that opens with a link making most of it ("[rPGP 0.14.0
+        # ...](url)") is an item written without a list marker.
         if (
             self.collector.section
             and links
+            and links[0][0]
             and text.startswith(links[0][0])
-            and len(links[0][0]) >= _LINK_SHARE * len(text)
+            and len(links[0][0]) >= TITLE_SHARE * len(text)
         ):
-            headline, href = links[0]
-            self.collector.brief(headline, _rest(text[len(headline) :]), link=href)
+            headline, rest, author = read_item(text, links[0][0], at)
+            self.collector.brief(headline, rest, author, link=links[0][1])
         else:
             self.collector.prose(text)
 
@@ -155,21 +159,24 @@ class _MarkdownWalker:
         j = i + 1
         item_texts: list[str] = []
         item_links: list[tuple[str, str]] = []
+        hint = -1  # how much text precedes the first link of the item's first paragraph
         while j < len(tokens) and tokens[j].type != close_type:
             t = tokens[j]
             if t.type == "list_item_open":
-                item_texts, item_links = [], []
+                item_texts, item_links, hint = [], [], -1
             elif t.type == "list_item_close":
-                self._item(item_texts, item_links)
-                item_texts, item_links = [], []
+                self._item(item_texts, item_links, hint)
+                item_texts, item_links, hint = [], [], -1
             elif t.type in ("bullet_list_open", "ordered_list_open"):
                 # The item's own text comes before its sub-list: file it first.
-                self._item(item_texts, item_links)
-                item_texts, item_links = [], []
+                self._item(item_texts, item_links, hint)
+                item_texts, item_links, hint = [], [], -1
                 j = self._list(tokens, j)
                 continue
             elif t.type == "inline":
-                text, links = inline_text(t)
+                text, links, at = inline_text_at(t)
+                if not item_texts:
+                    hint = at
                 item_texts.append(text)
                 item_links.extend(links)
             elif t.type in ("fence", "code_block"):
@@ -179,7 +186,7 @@ class _MarkdownWalker:
             j += 1
         return j + 1
 
-    def _item(self, texts: list[str], links: list[tuple[str, str]]) -> None:
+    def _item(self, texts: list[str], links: list[tuple[str, str]], hint: int) -> None:
         self._links(links)
         text = squash(" ".join(texts))
         if not text:
@@ -188,8 +195,17 @@ class _MarkdownWalker:
         if not linked:
             self.collector.prose(text)
             return
-        headline, href = linked[0]
-        self.collector.brief(headline, _rest(text.replace(headline, " ", 1)), link=href)
+        label, href = linked[0]
+        # The item as a reader sees it: its first paragraph holds the title (or the sentence
+        # around the link), later paragraphs are its blurb.
+        first = squash(texts[0])
+        if label not in first:
+            first, texts, hint = text, [], -1
+        elif links[0][0] != label:
+            hint = -1  # the first link had no text (an image): the hint is not this one's
+        headline, rest, author = read_item(first, label, hint)
+        blurb = squash(" ".join([rest, *texts[1:]]))
+        self.collector.brief(headline, blurb, author, link=href)
 
 
 def _apply_meta(draft: Draft, meta: Meta) -> None:
@@ -199,6 +215,11 @@ def _apply_meta(draft: Draft, meta: Meta) -> None:
     number = first_value(meta, "number", "issue", "issue_number")
     draft.number = int(number) if number.isdigit() else None
     draft.newsletter = first_value(meta, "newsletter", "publication", "site_name", "series")
+    # Pelican archives file each issue under its newsletter: "Category: This Week in Rust". A
+    # one-word category ("Rust", "News") is a topic tag, not a name.
+    category = first_value(meta, "category")
+    if not draft.newsletter and len(category.split()) > 1:
+        draft.newsletter = category
     authors = all_values(meta, "authors", "author", "by")
     if authors:
         draft.authors = authors

@@ -26,7 +26,8 @@ from index.readers.textutil import (
     squash,
 )
 
-_HEADER = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9-]{0,40}):(?:\s+(?P<value>.*))?$")
+# Field names may hold dots and underscores ("Article-I.D.:" in old Usenet posts).
+_HEADER = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9._-]{0,40}):(?:\s+(?P<value>.*))?$")
 # Only these may open a header block, so that a first line like "Warning: rates rise" is
 # still read as a headline.
 _OPENING_HEADERS = frozenset(
@@ -55,8 +56,24 @@ _OPENING_HEADERS = frozenset(
         "newsletter",
     }
 )
+# A sender with an organisation or a newsreader is a person posting, not a newsletter sending.
+_POSTER_HEADERS = frozenset(
+    {
+        "organization",
+        "organisation",
+        "x-newsreader",
+        "article-i.d.",
+        "keywords",
+        "summary",
+        "distribution",
+    }
+)
 _TOPIC_HEADERS = frozenset({"from", "subject", "date", "newsgroups", "title"})
-_NEWS_HEADERS = frozenset({"newsgroups", "lines", "nntp-posting-host", "path"})
+# Headers only a news server or newsreader writes: the file is a Usenet post, whose sender is
+# its writer and whose group is its newsletter.
+_NEWS_HEADERS = frozenset(
+    {"newsgroups", "lines", "nntp-posting-host", "path", "article-i.d.", "xref", "followup-to"}
+)
 _UNDERLINE = re.compile(r"^\s*(?:={3,}|-{3,}|~{3,}|\*{3,})\s*$")
 _SUBJECT_PREFIX = re.compile(
     r"^\s*(?:(?:re|fwd?|aw|sv|tr)\s*(?:\[\d+\])?\s*:\s*|\[[^\]]{1,40}\]\s*)+", re.I
@@ -70,6 +87,7 @@ _NEWSLETTER_IN_PROMO = re.compile(
 _NEWSLETTER_IN_SECTION = re.compile(
     r"^(?:ALSO ON|ON|MORE FROM|TODAY ON) (?P<name>[A-Z][A-Z '&-]{1,40}?)(?: TODAY)?$"
 )
+_ARTICLE = re.compile(r"^(?:The|A|An|Our|Your)\s")
 # Lines longer than this were not hard-wrapped by a mail client: each is its own paragraph.
 _WRAP_WIDTH = 100
 _MAX_STANDFIRST = 300
@@ -113,7 +131,9 @@ def _header_block(lines: list[str]) -> tuple[dict[str, str], int]:
             headers[last] += " " + line.strip()
             continue
         match = _HEADER.match(line)
-        if match is None or (not headers and match.group("key").lower() not in _OPENING_HEADERS):
+        key = match.group("key").lower() if match else ""
+        opening = key in _OPENING_HEADERS or key.startswith("x-")  # "X-Mailer:" too
+        if match is None or (not headers and not opening):
             if headers and _TOPIC_HEADERS & headers.keys():
                 return headers, i  # headers then text with no blank line in between
             return {}, 0
@@ -126,23 +146,74 @@ def _header_block(lines: list[str]) -> tuple[dict[str, str], int]:
     return headers, i
 
 
+def _in_capitals(text: str) -> bool:
+    """True for a line whose letters (three or more) are all capitals."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+def mostly_capitals(lines: list[str]) -> bool:
+    """True for a text typed in capitals (old wire copy): most of its letters are capitals."""
+    upper = lower = 0
+    for line in lines:
+        for c in line:
+            if c.isalpha():
+                upper += c.isupper()
+                lower += c.islower()
+    return upper > lower
+
+
 def is_section_header(line: str, next_line: str, caps: bool = True) -> bool:
-    """An ALL-CAPS short line (when `caps`), or any short line underlined with ==== or ----."""
+    """An ALL-CAPS short label (when `caps`), or any short line underlined with ==== or ----."""
     text = line.strip()
     if not text or len(text) > _MAX_HEADER_CHARS or _UNDERLINE.match(text):
         return False
+    if not any(c.isalnum() for c in text):
+        return False  # "--" over a rule of dashes opens a signature, not a section
     if _UNDERLINE.match(next_line):
         return True
     letters = [c for c in text if c.isalpha()]
     digits = sum(c.isdigit() for c in text)
     return (
         caps
-        and len(letters) >= 3
+        and _in_capitals(text)
         and digits < len(letters)  # "2000 GMT" is a kick-off time, not a heading
-        and all(c.isupper() for c in letters)
         and len(text.split()) <= 8
         and text[-1] not in ".,;"
+        # A label names a section; "FATAL FORCE (MACROSPACE)" names a game and its maker.
+        and not any(c in text for c in "()[]")
+        # A line that runs on into a lower-case line is a sentence broken by wrapping.
+        and not next_line.strip()[:1].islower()
     )
+
+
+def _neighbours_in_capitals(lines: list[str], i: int) -> bool:
+    """True when the nearest text line before or after line i is itself in capitals."""
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(lines) and not lines[j].strip():
+            j += step
+        if 0 <= j < len(lines) and _in_capitals(lines[j]):
+            return True
+    return False
+
+
+def section_starts(lines: list[str], first: int, caps: bool) -> list[int]:
+    """Where each section starts: underlined headings, and capital labels standing alone.
+
+    A line in capitals is a header only in a text that is not itself written in capitals, and
+    only when the lines around it are not in capitals either (then it is part of that text).
+    Line `first` (a header-less file's headline) is never a section.
+    """
+    caps = caps and not mostly_capitals(lines[first + 1 :])
+    starts = []
+    for i, line in enumerate(lines):
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        if i == first or not is_section_header(line, following, caps):
+            continue
+        if _UNDERLINE.match(following) or not _neighbours_in_capitals(lines, i):
+            starts.append(i)
+    return starts
 
 
 def paragraphs(lines: list[str]) -> list[str]:
@@ -176,15 +247,21 @@ def _apply_headers(draft: Draft, headers: dict[str, str]) -> None:
     draft.headline, draft.number = clean_subject(subject)
     if headers.get("author"):
         draft.byline = headers["author"]
-    elif headers.get("from") and _NEWS_HEADERS & headers.keys():
+    elif headers.get("from") and (_NEWS_HEADERS | _POSTER_HEADERS) & headers.keys():
         draft.byline = sender_name(headers["from"])
+        draft.is_post = True
     elif headers.get("from"):
         writer, newsletter = split_sender(email.utils.parseaddr(headers["from"])[0])
+        if not writer and looks_like_person(newsletter) and not _ARTICLE.match(newsletter):
+            # "From: Christopher Morton": a person posting, not a newsletter sending.
+            writer, newsletter = newsletter, ""
+            draft.is_post = True
         draft.byline, draft.newsletter = writer, newsletter
         draft.authors = [writer] if writer else []
     if headers.get("date"):
         draft.date = parse_date(headers["date"])
     groups = [g.strip() for g in headers.get("newsgroups", "").split(",") if g.strip()]
+    draft.groups = groups
     draft.newsletter = headers.get("newsletter") or (groups[0] if groups else draft.newsletter)
     draft.message_id = headers.get("message-id", "").strip()
 
@@ -276,17 +353,12 @@ def read_text(text: str, headline: str = "") -> Draft:
         draft.headline, draft.number = clean_subject(headline)
     from_headers = bool(headers) or bool(headline)
     # A Usenet post shouts in capitals now and then; only underlined headings are its sections.
-    caps_sections = not _NEWS_HEADERS & headers.keys()
+    caps_sections = not (_NEWS_HEADERS | _POSTER_HEADERS) & headers.keys()
     lines = lines[start:]
     # Where each section starts; the first line of a header-less file is the headline, never
     # a section, even when it is written in capitals.
     first_content = next((i for i, line in enumerate(lines) if line.strip()), 0)
-    starts = [
-        i
-        for i in range(len(lines))
-        if (from_headers or i != first_content)
-        and is_section_header(lines[i], lines[i + 1] if i + 1 < len(lines) else "", caps_sections)
-    ]
+    starts = section_starts(lines, -1 if from_headers else first_content, caps_sections)
     lead_end = starts[0] if starts else len(lines)
     _read_lead(draft, lines[:lead_end], from_headers, before_sections=bool(starts))
     for n, start_at in enumerate(starts):

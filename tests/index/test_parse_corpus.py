@@ -126,3 +126,65 @@ def test_every_bbc_article_reads(shared_corpus: Path, topic: str) -> None:
     for path in sorted((shared_corpus / "news" / "bbc" / topic).glob("*.txt")):
         (issue,) = parse_file(path)
         assert issue.headline and issue.body, path
+
+
+@pytest.mark.parametrize("name", ["095", "311"])
+def test_bbc_game_titles_are_not_sections(shared_corpus: Path, name: str) -> None:
+    issue = parse_issue(shared_corpus / "news" / "bbc" / "tech" / f"{name}.txt")
+    assert issue.sections == () and issue.briefs == ()
+    assert "TOO FAST TOO FURIOUS (DIGITAL BRIDGES)" in issue.body
+    assert "because I'm rubbish at them" in issue.body
+
+
+def test_usenet_posts_belong_to_their_group(shared_corpus: Path) -> None:
+    folder = shared_corpus / "email" / "20news-bydate" / "20news-bydate-train" / "sci.med"
+    post = parse_issue(folder / "58106")
+    assert post.newsletter == "sci.med" and post.byline and "Gordon Banks" not in post.newsletter
+    with_article_id = 0
+    for path in sorted(folder.iterdir()):
+        issue = parse_issue(path)
+        assert issue.newsletter == "sci.med", path
+        assert not re.match(r"(?:Article-I\.D\.|Organization|Lines|Reply-To):", issue.body), path
+        with_article_id += "\nArticle-I.D.:" in path.read_text(encoding="latin-1")
+    assert with_article_id > 20
+
+
+def _twir_briefs(corpus: Path) -> list[tuple[str, str]]:
+    folder = corpus / "newsletters" / "this-week-in-rust"
+    briefs = []
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.suffix in (".md", ".markdown"):
+            briefs.extend((b.headline, b.text) for b in parse_issue(path).briefs)
+    return briefs
+
+
+def test_this_week_in_rust_briefs_have_no_holes(shared_corpus: Path) -> None:
+    hole = re.compile(r"(?:^|\s)[.,;:)](?=\s|$)|(?:^|\s)\(\s*\)")
+    briefs = _twir_briefs(shared_corpus)
+    bad = [b for b in briefs if any(hole.search(t) or t[:1] in tuple(".,;:)") for t in b)]
+    assert len(briefs) > 50_000
+    assert len(bad) < 0.003 * len(briefs), bad[:10]
+    issue = parse_issue(
+        shared_corpus
+        / "newsletters"
+        / "this-week-in-rust"
+        / "2013-09-30-this-week-in-rust.markdown"
+    )
+    assert "printf! and printfln! have been removed." in [b.headline for b in issue.briefs]
+
+
+def test_this_week_in_rust_named_by_its_category_in_any_folder(
+    shared_corpus: Path, tmp_path: Path
+) -> None:
+    source = _twir_567(shared_corpus)
+    copy = tmp_path / "x" / "twir" / source.name
+    copy.parent.mkdir(parents=True)
+    copy.write_bytes(source.read_bytes())
+    assert parse_issue(copy, root=tmp_path / "x").newsletter == "This Week in Rust"
+
+
+def test_early_haskell_weekly_issues_have_a_body(shared_corpus: Path) -> None:
+    folder = shared_corpus / "newsletters" / "haskell-weekly-html" / "issues"
+    for n in range(1, 32):
+        issue = parse_issue(folder / f"{n}.html")
+        assert issue.body and issue.briefs, n

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from index.errors import IssueReadError
+from index.inspection import describe_issues
 from index.model import Brief
 from index.parse import parse_file, parse_issue
+from index.render import issue_lines
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 HTML = FIXTURES / "html"
@@ -86,3 +88,39 @@ def test_page_with_no_content_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(IssueReadError) as caught:
         parse_file(path)
     assert caught.value.reason == "HTML has no body"
+
+
+def test_bare_list_issue_has_a_body_and_no_empty_labels() -> None:
+    path = HTML / "lantern-letters" / "issues" / "3.html"
+    issue = parse_issue(path, root=HTML)
+    assert (issue.headline, issue.date) == ("Issue 3", dt.date(2020, 2, 6))
+    assert issue.body.split("\n\n") == [
+        "Polishing brass without scratches. A soft cloth, a little paste and patience.",
+        "Paraffin prices fall.",
+    ]
+    assert [b.headline for b in issue.briefs] == [
+        "Polishing brass without scratches",
+        "Paraffin prices fall",
+    ]
+    lines = issue_lines(describe_issues(path)[0])
+    assert "  Polishing brass without scratches" in lines
+    assert not any("[]" in line for line in lines)
+
+
+def test_item_conventions_match_markdown(tmp_path: Path) -> None:
+    path = tmp_path / "events.html"
+    path.write_text(
+        "<html><body><h1>Issue 9</h1><h2>Events</h2><ul>"
+        '<li>2020-03-01 in Corfe by The Lamp Club: <a href="https://e.example/a">Lamp Club Meetup'
+        "</a></li>"
+        '<li><p><a href="https://e.example/b">Wicks wanted</a> (ad)</p></li>'
+        '<li>Oil prices have <a href="https://e.example/c">fallen again</a>, says the guild.</li>'
+        "</ul></body></html>",
+        encoding="utf-8",
+    )
+    issue = parse_issue(path)
+    assert [(b.headline, b.text) for b in issue.briefs] == [
+        ("Lamp Club Meetup", "2020-03-01 in Corfe by The Lamp Club"),
+        ("Wicks wanted", ""),
+        ("Oil prices have fallen again, says the guild.", ""),
+    ]

@@ -122,3 +122,19 @@ def test_truncated_message_with_nothing_usable_is_an_error(tmp_path: Path) -> No
     with pytest.raises(IssueReadError) as caught:
         parse_file(path)
     assert caught.value.reason == "truncated MIME message"
+
+
+def test_mbox_from_lines_are_unescaped(tmp_path: Path) -> None:
+    # mboxo writes a body line "From ..." as ">From ..."; mboxrd adds one ">" to every
+    # ">From" line. Reading takes one ">" off (RFC 4155).
+    path = tmp_path / "escaped.mbox"
+    path.write_bytes(
+        b"From ann@tide.example Mon Jan  1 00:00:00 2024\n"
+        b"From: Ann Lee <ann@tide.example>\nSubject: Tides\n\n"
+        b"Hello.\n>From the harbour wall we saw it.\n>>From here on, quoted.\n\n"
+        b"From bo@tide.example Mon Jan  1 00:00:00 2024\n"
+        b"From: Bo Wu <bo@tide.example>\nSubject: Two\n\nBody two.\n"
+    )
+    first, second = parse_file(path)
+    assert first.body == "Hello. From the harbour wall we saw it. >From here on, quoted."
+    assert second.body == "Body two."

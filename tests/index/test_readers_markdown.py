@@ -58,7 +58,7 @@ def test_pelican_header_comments_and_control_bytes() -> None:
     assert issue.headline == "Compiler Corner 88"
     assert issue.number == 88
     assert issue.date == dt.date(2022, 1, 19)
-    assert issue.newsletter == "Compiler Corner"  # from the folder: Category is not a name
+    assert issue.newsletter == "Compiler Corner"  # its Category header
     assert issue.sections == ("News", "Quote of the Week")
     assert issue.body == "Hello and welcome to issue 88 of Compiler Corner."
     assert [b.headline for b in issue.briefs[:3]] == [
@@ -118,3 +118,75 @@ def test_toml_front_matter_and_plain_lists(tmp_path: Path) -> None:
         issue.briefs
     )
     assert any("a list item without a link" in b.text for b in issue.briefs)
+
+
+def test_items_read_as_a_reader_sees_them() -> None:
+    issue = parse_issue(MARKDOWN / "kiln-weekly" / "issue-212.md", root=MARKDOWN)
+    assert issue.briefs == (
+        Brief(
+            "Why crawling glazes crawl",
+            "Surface tension, dust and a thick application: the three causes, and what to do"
+            " about each.",
+            "Featured",
+            "Imogen Sallis",
+            "https://example.org/crawl",
+        ),
+        Brief(
+            "A wood kiln in the hills",
+            "",
+            "Featured",
+            "Bram de Wit",
+            "https://example.org/wood-kiln",
+        ),
+        Brief("Studio wheels at half price", "", "Featured", "", "https://example.org/wheels"),
+        # A link inside a sentence is no title: the sentence keeps its words in place.
+        Brief(
+            "Cone 6 firing schedules have been collected in one place.",
+            "Members can add their own.",
+            "In brief",
+            "",
+            "https://example.org/cones",
+        ),
+        Brief(
+            "The guild's summer show has moved to August, a month later than planned.",
+            "",
+            "In brief",
+            "",
+            "https://example.org/show",
+        ),
+        Brief(
+            "Slip recipes",
+            "A shared list of recipes with photographs.",
+            "In brief",
+            "",
+            "https://example.org/slip",
+        ),
+    )
+
+
+def test_untitled_file_is_named_as_a_reader_would(tmp_path: Path) -> None:
+    issue = parse_issue(MARKDOWN / "kiln-weekly" / "issue-212.md", root=MARKDOWN)
+    assert issue.headline == "Kiln Weekly issue 212"
+    assert issue.number == 212
+    # The name the text states wins over a folder that names something else.
+    copy = tmp_path / "kw" / "issue-212.md"
+    copy.parent.mkdir()
+    copy.write_bytes((MARKDOWN / "kiln-weekly" / "issue-212.md").read_bytes())
+    moved = parse_issue(copy, root=tmp_path)
+    assert (moved.newsletter, moved.headline) == ("Kiln Weekly", "Kiln Weekly issue 212")
+
+
+def test_category_names_the_newsletter_in_any_folder(tmp_path: Path) -> None:
+    source = MARKDOWN / "compiler-corner" / "2022-01-19-compiler-corner.md"
+    copy = tmp_path / "x" / "cc" / source.name
+    copy.parent.mkdir(parents=True)
+    copy.write_bytes(source.read_bytes())
+    assert parse_issue(copy, root=tmp_path).newsletter == "Compiler Corner"
+    pages = tmp_path / "site" / "pages" / "privacy-policy.md"
+    pages.parent.mkdir(parents=True)
+    pages.write_text("Title: Privacy\nCategory: Compiler Corner\n\nWe keep no data.\n")
+    assert parse_issue(pages, root=tmp_path).newsletter == "Compiler Corner"
+    essay = tmp_path / "shed-notes" / "essay.md"
+    essay.parent.mkdir()
+    essay.write_text("Title: The state of the shed\nCategory: Sheds\n\nA topic, not a name.\n")
+    assert parse_issue(essay, root=tmp_path).newsletter == "Shed Notes"

@@ -219,3 +219,73 @@ def test_saved_newsletter_email_as_text(tmp_path: Path) -> None:
         plain.body,
         plain.briefs,
     )
+
+
+def test_text_in_capitals_keeps_its_body() -> None:
+    # Old wire copy: a headline, then paragraphs typed in capitals, some wrapped short.
+    issue = parse_issue(TEXT / "wire" / "1987-0312.txt")
+    assert issue.headline == "CITY COUNCIL APPROVES NEW BRIDGE OVER THE MILL RACE"
+    assert issue.sections == ()
+    assert issue.briefs == ()
+    assert issue.body.split("\n\n") == [
+        "THE CITY COUNCIL VOTED SEVEN TO TWO ON THURSDAY NIGHT TO BUILD A NEW FOOTBRIDGE OVER"
+        " THE MILL RACE BEHIND THE OLD TANNERY.",
+        "THE BRIDGE WILL COST ABOUT FOUR HUNDRED THOUSAND DOLLARS AND SHOULD OPEN NEXT SPRING.",
+        "COUNCILMAN ROY DELANEY SAID THE OLD CROSSING WAS UNSAFE.",
+        "RESIDENTS ASKED FOR LIGHTS ON BOTH BANKS - THE COUNCIL AGREED TO STUDY IT.",
+        "WORK BEGINS IN JUNE",
+    ]
+
+
+def test_capital_titles_inside_an_article_are_not_sections() -> None:
+    issue = parse_issue(TEXT / "news" / "518.txt", root=TEXT)
+    assert issue.sections == ()
+    assert issue.briefs == ()
+    assert "TOWER OF TILES (BRICKWORKS)" in issue.body
+    assert "As soon as I start a game I lose an hour - the puzzles" in issue.body
+    assert issue.body.endswith("haggle with passing ships over rope, tar and salt.")
+
+
+def test_capital_label_between_lower_case_lines_is_still_a_section(tmp_path: Path) -> None:
+    path = tmp_path / "letter.txt"
+    path.write_text(
+        "Harbour news\n\nThe quay reopens on Friday.\n\nALSO KNOW\n"
+        "Tide gauge fixed - The gauge reads true again.\n"
+        "Ferry timetable out - Winter sailings start in November.\n",
+        encoding="utf-8",
+    )
+    issue = parse_issue(path)
+    assert issue.sections == ("ALSO KNOW",)
+    assert [b.headline for b in issue.briefs] == ["Tide gauge fixed", "Ferry timetable out"]
+
+
+def test_usenet_post_with_article_id_belongs_to_its_group() -> None:
+    issue = parse_issue(TEXT / "posts" / "sci.botany" / "40112", root=TEXT)
+    assert issue.newsletter == "sci.botany"  # never the poster's name
+    assert issue.byline == "Ada Okoro"
+    assert issue.headline == "Seed banks and moss spores"
+    assert issue.body.startswith("Moss spores keep for years")
+    for header in ("Article-I.D.", "Reply-To:", "Organization:", "Lines:", "meadow.1993"):
+        assert header not in issue.body
+    assert issue.sections == ()  # a post's shouted line is no section
+    assert "IT WORKED BETTER THAN WE HOPED." in issue.body
+
+
+def test_crossposted_post_belongs_to_the_group_of_its_folder() -> None:
+    issue = parse_issue(TEXT / "posts" / "sci.botany" / "40117", root=TEXT)
+    assert issue.newsletter == "sci.botany"  # Newsgroups lists sci.geo first
+    assert issue.byline == "Tomas Fen"
+    elsewhere = parse_file(TEXT / "posts" / "sci.botany" / "40117")[0]
+    assert elsewhere.newsletter == "sci.botany"
+
+
+def test_post_from_a_person_outside_a_group_folder(tmp_path: Path) -> None:
+    path = tmp_path / "inbox" / "notes" / "17"
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        "From: jo@lab.example (Jo Marchetti)\nSubject: Bench schedule\n"
+        "Organization: Lab\n\nThe bench is free on Tuesdays.\n",
+        encoding="utf-8",
+    )
+    issue = parse_issue(path, root=tmp_path)
+    assert (issue.byline, issue.newsletter) == ("Jo Marchetti", "Notes")
