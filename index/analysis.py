@@ -70,9 +70,12 @@ class SnowballFilter(Filter):  # type: ignore[misc]
 
 
 # Word as written -> its term (folded, and stemmed or not), for WordTokenizer. Bounded: cleared
-# when full (it only spares work; the terms come out the same without it).
+# when full (it only spares work; the terms come out the same without it). Its stems come from
+# one stem table: should that table be replaced (tests do), the cache starts again, so that every
+# word new to the table still goes through stemming.stem (which records it for saving).
 _TERMS: dict[bool, dict[str, str]] = {True: {}, False: {}}
 _TERMS_MAX = 500_000
+_TABLE_SEEN: list[dict[str, str]] = [{}]
 
 
 class WordTokenizer(Tokenizer):  # type: ignore[misc]
@@ -125,6 +128,9 @@ class WordTokenizer(Tokenizer):  # type: ignore[misc]
                 token.endchar = start_char + len(value)
             yield token
             return
+        if stemming.known_words() is not _TABLE_SEEN[0]:
+            _TABLE_SEEN[0] = stemming.known_words()
+            _TERMS[True].clear()
         terms, term = _TERMS[self.stem], self._term
         for pos, match in enumerate(_TOKEN_RE.finditer(value)):
             word = match.group()
