@@ -258,7 +258,10 @@ def _cold(
 def _versions() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
-    parts = []
+    commit = subprocess.run(
+        ["git", "describe", "--always", "--dirty"], cwd=REPO, capture_output=True, text=True
+    ).stdout.strip()
+    parts = [f"commit {commit or 'unknown'}"]
     for name in ("whoosh-reloaded", "tantivy"):
         try:
             parts.append(f"{name} {version(name)}")

@@ -52,19 +52,28 @@ class Ours:
         return build_index(folder, where, jobs=jobs).issues
 
     def open(self, where: Path) -> tuple[Runner, Callable[[], None]]:
-        import search.searcher as searcher_module
         from search import Searcher
 
         searcher = Searcher(where)
-        real = searcher_module.make_snippets
+        # Every module of ours that calls make_snippets (where it lives moves as search/ evolves).
+        users = [
+            module
+            for name, module in list(sys.modules.items())
+            if name.startswith("search.")
+            and name != "search.highlight"
+            and hasattr(module, "make_snippets")
+        ]
+        real = users[0].make_snippets
 
         def run(query: BenchQuery, snippets: bool) -> int:
             # Without snippets: the same Searcher.search with snippet making left out.
-            searcher_module.make_snippets = real if snippets else _no_snippets
+            for module in users:
+                module.make_snippets = real if snippets else _no_snippets
             try:
                 return searcher.search(ours_text(query), **ours_options(query)).total
             finally:
-                searcher_module.make_snippets = real
+                for module in users:
+                    module.make_snippets = real
 
         return run, searcher.close
 
