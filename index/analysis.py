@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from whoosh.analysis import Filter, RegexTokenizer
+from whoosh.analysis import CompositeAnalyzer, Filter, Token, Tokenizer
 
 from index import stemming
 
@@ -61,17 +61,98 @@ class SnowballFilter(Filter):  # type: ignore[misc]
     """whoosh filter: Snowball English stems through `index.stemming` (nltk loaded lazily)."""
 
     def __call__(self, tokens: Iterator[Any]) -> Iterator[Any]:
-        stem = stemming.stem
+        # The table first: a call to stemming.stem per token costs more than the lookup.
+        known, stem = stemming.known_words(), stemming.stem
         for token in tokens:
-            token.text = stem(token.text)
+            found = known.get(token.text)
+            token.text = stem(token.text) if found is None else found
+            yield token
+
+
+# Word as written -> its term (folded, and stemmed or not), for WordTokenizer. Bounded: cleared
+# when full (it only spares work; the terms come out the same without it). Its stems come from
+# one stem table: should that table be replaced (tests do), the cache starts again, so that every
+# word new to the table still goes through stemming.stem (which records it for saving).
+_TERMS: dict[bool, dict[str, str]] = {True: {}, False: {}}
+_TERMS_MAX = 500_000
+_TABLE_SEEN: list[dict[str, str]] = [{}]
+
+
+class WordTokenizer(Tokenizer):  # type: ignore[misc]
+    """whoosh tokenizer: in one pass, the tokens of RegexTokenizer | FoldFilter [| SnowballFilter].
+
+    Same terms, positions and offsets as that chain (indexes written with it keep working), at
+    about half the cost: one generator instead of three, and one lookup per word as written
+    instead of a fold and a stem call. (Profile of a build: the chain took a fifth of the time.)
+    """
+
+    def __init__(self, stem: bool = True) -> None:
+        self.stem = stem
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, WordTokenizer) and other.stem == self.stem
+
+    def __hash__(self) -> int:
+        return hash((WordTokenizer, self.stem))
+
+    def _term(self, word: str) -> str:
+        terms = _TERMS[self.stem]
+        if len(terms) >= _TERMS_MAX:
+            terms.clear()
+        found = terms[word] = stemming.stem(fold(word)) if self.stem else fold(word)
+        return found
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Any]:
+        # As RegexTokenizer.__call__ (whoosh reuses one Token object), with the filters inlined.
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            token.original = value
+            token.text = self._term(value)
+            token.boost = 1.0
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar = start_char
+                token.endchar = start_char + len(value)
+            yield token
+            return
+        if stemming.known_words() is not _TABLE_SEEN[0]:
+            _TABLE_SEEN[0] = stemming.known_words()
+            _TERMS[True].clear()
+        terms, term = _TERMS[self.stem], self._term
+        for pos, match in enumerate(_TOKEN_RE.finditer(value)):
+            word = match.group()
+            found = terms.get(word)
+            token.text = term(word) if found is None else found
+            token.boost = 1.0
+            if keeporiginal:
+                token.original = word
+            token.stopped = False
+            if positions:
+                token.pos = start_pos + pos
+            if chars:
+                token.startchar = start_char + match.start()
+                token.endchar = start_char + match.end()
             yield token
 
 
 def text_analyzer() -> Any:
     """The analyzer of every searchable text field: words, folded, stemmed; no stop list."""
-    return RegexTokenizer(TOKEN_PATTERN) | FoldFilter() | SnowballFilter()
+    return CompositeAnalyzer(WordTokenizer(stem=True))
 
 
 def name_analyzer() -> Any:
     """Analyzer for names (newsletters, authors): words, folded, not stemmed."""
-    return RegexTokenizer(TOKEN_PATTERN) | FoldFilter()
+    return CompositeAnalyzer(WordTokenizer(stem=False))

@@ -66,3 +66,35 @@ def test_schema_pickles_without_lambdas_and_round_trips() -> None:
     # Every callable in the schema lives in our package at an importable path.
     classes = {type(item).__module__ for item in analyzer.items}
     assert classes <= {"whoosh.analysis.tokenizers", "index.analysis"}
+
+
+def test_one_pass_tokenizer_gives_the_tokens_of_the_filter_chain() -> None:
+    # Indexes written before WordTokenizer pickled this chain: both must index the same terms.
+    from whoosh.analysis import RegexTokenizer
+
+    from index.analysis import TOKEN_PATTERN, FoldFilter, SnowballFilter
+
+    chains = (
+        (RegexTokenizer(TOKEN_PATTERN) | FoldFilter() | SnowballFilter(), text_analyzer()),
+        (RegexTokenizer(TOKEN_PATTERN) | FoldFilter(), name_analyzer()),
+    )
+    text = "North Korea’s troops, CAFÉ crème; the U.S. e-mail 2024 deployed\n“Running” runners x"
+    options: list[dict[str, object]] = [
+        {},
+        {"positions": True, "chars": True},
+        {"positions": True, "chars": True, "keeporiginal": True, "start_pos": 3, "start_char": 9},
+        {"tokenize": False},
+        {"mode": "query", "removestops": False},
+    ]
+    for old, new in chains:
+        for kwargs in options:
+            for value in (text, "", "Zürich"):
+                fields = ("text", "pos", "startchar", "endchar", "original", "boost", "stopped")
+                seen = [
+                    [
+                        tuple(getattr(token, name, None) for name in fields)
+                        for token in a(value, **kwargs)
+                    ]
+                    for a in (old, new)
+                ]
+                assert seen[0] == seen[1], (kwargs, value)
