@@ -10,7 +10,7 @@ from index import stemming
 from index.fields import NAME_FIELDS, TEXT_FIELD_TABLE, query_targets, schema_field
 from index.stopwords import STOP_WORDS
 from search.dates import format_range
-from search.filters import TierQuery, date_filter
+from search.filters import AndNot, TierQuery, date_filter
 from search.querytree import AndNode, DateNode, Leaf, Node, Not, OrNode, Required, Seq
 
 # Where the proximity clause (query words near each other) looks, for free text (logical fields).
@@ -168,7 +168,7 @@ class Compiler:
             query, text = self.node(node.child, not positive)
             if query is None:
                 return None, ""
-            return wq.AndNot(wq.Every(), query), f"-{text}"
+            return AndNot(wq.Every(), query), f"-{text}"
         if isinstance(node, Required):
             query, text = self.node(node.child, positive)
             return query, (f"+{text}" if query is not None else "")
@@ -215,7 +215,7 @@ class Compiler:
             window = _and([q for q, _ in filters])
             core = window if core is None else wq.Require(core, window)
         if excluded:
-            core = wq.AndNot(wq.Every() if core is None else core, _or([q for q, _ in excluded]))
+            core = AndNot(wq.Every() if core is None else core, _or([q for q, _ in excluded]))
         return core
 
     def conjunction(self, node: AndNode, positive: bool) -> Compiled:
