@@ -139,21 +139,9 @@ GROUPS = (
     "stories-sorted",
 )
 
-# Known defects of issue 15, marked on exactly the (group, aspect) they break; strict, so the
-# fix shows up as an XPASS to remove the marker.
-_EXCLUDED = (
-    "an excluded word still matches: `port -strike` on examples/ returns an issue with strike"
-)
-KNOWN: dict[tuple[str, str, str], str] = {
-    (shape, group, aspect): _EXCLUDED
-    for shape, group in (
-        ("several", "options"),
-        ("several", "date-only"),
-        ("several", "sort-oldest"),
-        ("one", "date-only"),
-    )
-    for aspect in ("set", "total")
-}
+# (index shape, query group, aspect) -> the reason it is expected to fail, while a known defect
+# is open (strict: a fix turns the entry into a failure, to be removed). None are open.
+KNOWN: dict[tuple[str, str, str], str] = {}
 
 
 def _params() -> Iterator[object]:
