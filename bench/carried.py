@@ -20,7 +20,7 @@ from typing import Any
 
 # How many issues and stories to score per query (more than any archive here has issues).
 ISSUE_POOL = 1000
-STORY_POOL = 3000
+STORY_POOL = 1000
 
 
 @dataclass(frozen=True)
@@ -37,17 +37,21 @@ def _scored(engine: Any, query: Any, kind: str, pool: int, key: str) -> dict[str
     """Document `key` (id or issue_id) -> best score, over the top `pool` documents of `kind`."""
     from whoosh import query as wq
 
-    found = engine.search(query, filter=wq.And([wq.Term("kind", kind)]), limit=pool)
+    from search import matching
+    from search.expand import expand
+
+    expanded, _ = expand(query, engine.reader())
+    found = matching.run(engine, expanded, [wq.Term("kind", kind)], "relevance", None)
     out: dict[str, float] = {}
-    for hit in found:
-        name = hit[key]
-        out[name] = max(out.get(name, 0.0), float(hit.score))
+    for docnum, score in found.ranked[:pool]:
+        name = engine.stored_fields(docnum)[key]
+        out[name] = max(out.get(name, 0.0), score)
     return out
 
 
 def issue_parts(engine: Any, text: str) -> dict[str, Parts]:
     """Issue id -> Parts, for every issue or story among the best matches of `text`."""
-    from index.schema import KIND_ISSUE, KIND_STORY
+    from index.fields import KIND_ISSUE, KIND_STORY
     from search.query import ALL_WORDS_BONUS, parse_query
 
     plain = {"all_words_bonus": 0.0}
@@ -92,8 +96,15 @@ def _story_tier_sum(weight: float) -> Key:
     return lambda p: (p.story_tier, p.issue_tier, p.issue_bm25 + weight * p.story_bm25)
 
 
+def _best_story(p: Parts) -> tuple[float, ...]:
+    return (p.story_tier, p.story_bm25)
+
+
+ISSUES = "issue only (today)"
+STORIES = "best story only (--stories)"
 VARIANTS: dict[str, Key] = {
-    "issue only (today)": _today,
+    ISSUES: _today,
+    STORIES: _best_story,
     **{f"max(issue, {w:g} x story)": _max(w) for w in (1.0, 2.0, 3.0)},
     **{f"issue + {w:g} x story": _sum(w) for w in (0.5, 1.0, 2.0)},
     **{f"story tier, then max(issue, {w:g} x story)": _story_tier_max(w) for w in (1.0, 2.0)},

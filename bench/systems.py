@@ -233,7 +233,8 @@ class OurIndex:
             for qid in self.collection.judged:
                 text = sanitize_query(self.collection.queries[qid])
                 started = time.perf_counter()
-                results = searcher.search(text, limit=LIMIT)
+                # No timeout: a loaded machine must not cut a long question's matches short.
+                results = searcher.search(text, limit=LIMIT, timeout=None)
                 times.append(time.perf_counter() - started)
                 rankings[qid] = [self.doc_ids[hit.id] for hit in results.hits]
         return Run(rankings, self.index_seconds, 1000 * statistics.fmean(times))
@@ -244,28 +245,31 @@ def rank_only(
 ) -> dict[str, list[str]]:
     """The rankings `Searcher.search` gives, without its snippets, totals and suggestions.
 
-    The sweep runs many settings, so it asks the engine for the top hits of the very query
-    `parse_query` builds, under the same filter; the benchmark checks that this ranks exactly
-    as `Searcher.search` does.
+    The sweep runs many settings, so it runs the very query `parse_query` builds through the
+    searcher's own matching (search.matching) under the same filter; the benchmark checks that
+    this ranks exactly as `Searcher.search` does.
     """
     from whoosh import query as wq
 
-    from index.schema import KIND_ISSUE
-    from search import Searcher, parse_query
+    from index.fields import KIND_ISSUE
+    from search import Searcher, matching, parse_query
+    from search.expand import expand
 
-    # What `Searcher.search` asks for: issues only, matched terms recorded (the collector differs).
-    same = {"filter": wq.And([wq.Term("kind", KIND_ISSUE)]), "terms": True}
     rankings: dict[str, list[str]] = {}
     with Searcher(index_dir) as searcher:
-        searcher.engine.weighting = settings.weighting()
+        engine = searcher.engine
+        engine.weighting = settings.weighting()
         for qid in collection.judged:
             text = sanitize_query(collection.queries[qid])
             parsed = settings.query(parse_query(text, **settings.parse_options(text)))
             if parsed.is_empty:
                 rankings[qid] = []
                 continue
-            found = searcher.engine.search_page(parsed.query, 1, pagelen=LIMIT, **same)
-            rankings[qid] = [doc_ids[hit["id"]] for hit in found]
+            query, _ = expand(parsed.query, engine.reader())
+            found = matching.run(engine, query, [wq.Term("kind", KIND_ISSUE)], "relevance", None)
+            rankings[qid] = [
+                doc_ids[engine.stored_fields(docnum)["id"]] for docnum, _ in found.ranked[:LIMIT]
+            ]
     return rankings
 
 

@@ -337,7 +337,7 @@ def test_sweep_grid_starts_with_the_shipped_settings_and_has_no_duplicates() -> 
     assert len(grid) == len(set(grid))
     assert Settings(0.5, 0.0, 3, 0.0) in grid  # plain BM25F: no tier, no proximity
     assert Settings(0.5, 1.0, 3, 1000.0, short_query_words=3) in grid
-    assert Settings(1.0, 1.0, 3, 1000.0, short_query_words=3) in grid
+    assert Settings(0.25, 1.0, 3, 1000.0, short_query_words=3) in grid
 
 
 def test_settings_apply_the_tier_and_proximity_only_to_short_queries() -> None:
