@@ -105,15 +105,25 @@ def _best_story(p: Parts) -> tuple[float, ...]:
     return (p.story_tier, p.story_bm25)
 
 
-ISSUES = "issue only (today)"
+def _product(p: Parts) -> tuple[float, ...]:
+    """search/carry.py: the issue's score plus STORY_WEIGHT times its best story's, both tiered."""
+    from search.carry import STORY_WEIGHT
+    from search.query import ALL_WORDS_BONUS
+
+    issue = ALL_WORDS_BONUS * p.issue_tier + p.issue_bm25
+    return (issue + STORY_WEIGHT * (ALL_WORDS_BONUS * p.story_tier + p.story_bm25),)
+
+
+ISSUES = "issue + 0.25 x story (the product, search/carry.py)"
 STORIES = "best story only (--stories)"
 VARIANTS: dict[str, Key] = {
-    ISSUES: _today,
+    ISSUES: _product,
+    "issue only (before search/carry.py)": _today,
     STORIES: _best_story,
     **{f"max(issue, {w:g} x story)": _max(w) for w in (1.0, 2.0, 3.0)},
     **{f"issue + {w:g} x story": _sum(w) for w in (0.5, 1.0, 2.0)},
     **{f"story tier, then max(issue, {w:g} x story)": _story_tier_max(w) for w in (1.0, 2.0)},
-    **{f"story tier, then issue + {w:g} x story": _story_tier_sum(w) for w in (0.5, 1.0)},
+    **{f"story tier, then issue + {w:g} x story": _story_tier_sum(w) for w in (0.25, 0.5, 1.0)},
 }
 
 

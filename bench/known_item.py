@@ -11,7 +11,8 @@
 # words (not stop words, not numbers). The query is up to four of those words, in title order, as
 # a reader remembers them; the target is the issue file. Systems, in the same run:
 #
-#     issue only (today)   the product's default ranking, as `Searcher.search` gives it
+#     the product          its default ranking (search/carry.py), as `Searcher.search` gives it
+#     issue only           the issue ranking before search/carry.py (the issue's own fields)
 #     best story only      the product's `--stories` ranking, each issue at its first story's rank
 #     bm25 raw             bm25s (k1 1.2, b 0.75, Snowball stems, English stop words), raw files
 #     the others           issues carried by their best story, the variants of bench/carried.py
@@ -162,8 +163,8 @@ def run_archive(
 ) -> tuple[dict[str, Outcome], list[str]]:
     """Every system's figures on the known items of one indexed archive, and notes.
 
-    The product's rankings come from the engine-level scores of bench/carried.py ("issue only"
-    ranks as `Searcher.search`, "best story only" as `--stories` counted per issue); for the
+    The product's rankings come from the engine-level scores of bench/carried.py (ISSUES ranks
+    as `Searcher.search`, STORIES as `--stories` counted per issue); for the
     first `verify` queries both are checked against `Searcher.search` itself (top 10).
     """
     from bench.carried import VARIANTS, issue_parts, rank

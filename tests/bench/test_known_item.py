@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.carried import ISSUES, STORIES
 from bench.known_item import (
     KnownItem,
     content_words,
@@ -96,7 +97,7 @@ def test_a_tiny_archive_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "Note:" not in out  # the engine-level rankings are Searcher.search's
     rows = [line.split(" | ") for line in out.splitlines() if line.startswith("| twir")]
     systems = {row[1]: row for row in rows}
-    assert {"issue only (today)", "best story only (--stories)", "bm25 raw"} <= set(systems)
+    assert {ISSUES, STORIES, "bm25 raw"} <= set(systems)
     # Two issues, unique titles: every system finds each target first.
     assert all(row[2] == "1.0000" for row in rows)
     assert main(["--corpus", str(tmp_path / "nowhere")]) == 2
