@@ -7,28 +7,35 @@ from pathlib import Path
 
 import pytest
 
-from bench.relevance import (
+from bench.crossval import cross_validate, mean_relative, relative, sweep_grid
+from bench.irdata import (
     Collection,
     Document,
-    Settings,
-    average_precision,
+    adi_from_texts,
     cisi_from_texts,
     cran_from_texts,
-    document_file_text,
-    evaluate,
+    load_adi,
     load_cisi,
     load_cran,
-    markdown_table,
-    ndcg_at,
+    load_med,
+    med_from_texts,
     parse_cisi_qrels,
     parse_cran_qrels,
     parse_smart,
+    parse_trec_qrels,
+    split_med_title,
+)
+from bench.metrics import (
+    Scores,
+    average_precision,
+    evaluate,
+    markdown_table,
+    ndcg_at,
     precision_at,
     recall_at,
-    sanitize_query,
-    sweep_grid,
-    write_documents,
+    reciprocal_rank,
 )
+from bench.systems import Settings, document_file_text, sanitize_query, write_documents
 
 CRAN_DOCS = (
     ".I 1\r\n"
@@ -163,6 +170,89 @@ def test_parse_cisi_qrels_tabs_and_spaces() -> None:
     assert parse_cisi_qrels("  3\t 10 0\t0.000000\r\n3 11 0 0.000000") == {"3": {"10": 1, "11": 1}}
 
 
+MED_DOCS = (
+    ".I 1\r\n"
+    ".W\r\n"
+    "correlation between maternal and fetal plasma levels of glucose and free\r\n"
+    "fatty acids .                                                           \r\n"
+    "  correlation coefficients have been determined .                       \r\n"
+    ".I 2\r\n"
+    ".W\r\n"
+    "2803. effect of dosage on the system of rabbits. tissues were removed .\r\n"
+    ".I 3\r\n"
+    ".W\r\n"
+    "lesions of the liver in hereditary metabolic diseases whether the\r\n"
+    "various cells of the liver are affected\r\n"
+)
+MED_QUERIES = ".I 1\r\n.W\r\n the crystalline lens in vertebrates, including humans.\r\n"
+MED_QRELS = "1 0 13 1\n1 0 3 1\n2 0 5 0\n"
+
+ADI_DOCS = (
+    ".I 66\r\n"
+    ".T\r\n"
+    "a national plan for science abstracting .\r\n"
+    ".A\r\n"
+    "R. A. JENSEN\r\n"
+    ".T\r\n"
+    " a national plan for science abstracting .\r\n"
+    ".W\r\n"
+    "a national plan is presented .  \r\n"
+    ".I 67\r\n"
+    ".T\r\n"
+    "indexing\r\n"
+    ".W\r\n"
+    "no authors here .\r\n"
+)
+ADI_QUERIES = ".I 1\r\n.W\r\nWhat problems are there in \r\nmaking up titles?  \r\n\r\n\r\n"
+ADI_QRELS = "1   17   0   0.000000   \r\n1   46   0   0.000000   \r\n"
+
+
+def test_med_takes_each_abstract_first_sentence_as_its_title() -> None:
+    collection = med_from_texts(MED_DOCS, MED_QUERIES, MED_QRELS)
+    first = collection.documents["1"]
+    assert first.title == (
+        "correlation between maternal and fetal plasma levels of glucose and free fatty acids ."
+    )
+    assert first.text == "correlation coefficients have been determined ."
+    # A serial number before the title stays with it.
+    assert collection.documents["2"].title == "2803. effect of dosage on the system of rabbits."
+    assert collection.documents["2"].text == "tissues were removed ."
+    # No full stop within 40 words: the abstract's first line is the title.
+    assert collection.documents["3"] == Document(
+        "3",
+        "lesions of the liver in hereditary metabolic diseases whether the",
+        "various cells of the liver are affected",
+    )
+    assert collection.queries == {"1": "the crystalline lens in vertebrates, including humans."}
+    assert collection.judgements == {"1": {"13": 1, "3": 1}}  # relevance 0 is not relevant
+
+
+def test_split_med_title_keeps_every_word_once() -> None:
+    lines = "a b c .\nd e f ."
+    title, text = split_med_title(lines)
+    assert (title, text) == ("a b c .", "d e f .")
+    assert split_med_title(("word " * 50).strip()) == (("word " * 50).strip(), "")
+
+
+def test_parse_trec_qrels() -> None:
+    assert parse_trec_qrels("3 0 10 1\n3 0 11 1\r\n\n4 0 1 0\n") == {"3": {"10": 1, "11": 1}}
+
+
+def test_adi_counts_a_repeated_title_once_and_reads_padded_qrels() -> None:
+    collection = adi_from_texts(ADI_DOCS, ADI_QUERIES, ADI_QRELS)
+    assert collection.documents["66"] == Document(
+        "66", "a national plan for science abstracting .", "a national plan is presented ."
+    )
+    assert collection.documents["67"] == Document("67", "indexing", "no authors here .")
+    assert collection.queries == {"1": "What problems are there in making up titles?"}
+    assert collection.judgements == {"1": {"17": 1, "46": 1}}
+
+
+def test_reciprocal_rank() -> None:
+    assert reciprocal_rank(["a", "b", "c"], "c") == pytest.approx(1 / 3)
+    assert reciprocal_rank(["a"], "z") == 0.0
+
+
 def test_average_precision_by_hand() -> None:
     relevant = {"a": 1, "b": 1, "c": 1, "d": 1}
     # Hits at ranks 1, 3 and 5; d is never found: (1/1 + 2/3 + 3/5) / 4.
@@ -225,6 +315,8 @@ def test_documents_are_written_as_title_blank_line_text(tmp_path: Path) -> None:
     assert ids == {"0001.txt": "1", "0012.txt": "12"}  # the empty document gets no file
     assert (tmp_path / "0001.txt").read_text(encoding="utf-8") == "A title\n\nThe text.\n"
     assert document_file_text(collection.documents["12"]) == "Text only.\n"
+    both = document_file_text(collection.documents["1"], title_in_body=True)
+    assert both == "A title\n\nA title The text.\n"
 
 
 def test_a_written_document_parses_as_headline_and_body(tmp_path: Path) -> None:
@@ -239,13 +331,54 @@ def test_a_written_document_parses_as_headline_and_body(tmp_path: Path) -> None:
 
 
 def test_sweep_grid_starts_with_the_shipped_settings_and_has_no_duplicates() -> None:
-    shipped = Settings(3.0, 1.0, 3, 1000.0)
+    shipped = Settings(0.5, 1.0, 3, 1000.0)
     grid = sweep_grid(shipped)
     assert grid[0] == shipped
     assert len(grid) == len(set(grid))
-    assert Settings(0.5, 1.0, 3, 0.0) in grid
-    assert Settings(3.0, 0.0, 3, 1000.0) in grid
-    assert len(grid) == 11
+    assert Settings(0.5, 0.0, 3, 0.0) in grid  # plain BM25F: no tier, no proximity
+    assert Settings(0.5, 1.0, 3, 1000.0, short_query_words=3) in grid
+    assert Settings(0.25, 1.0, 3, 1000.0, short_query_words=3) in grid
+
+
+def test_settings_apply_the_tier_and_proximity_only_to_short_queries() -> None:
+    settings = Settings(0.5, 1.0, 3, 1000.0, short_query_words=3)
+    short = settings.parse_options("the flow over a flat plate")  # 3 content words
+    assert short["all_words_bonus"] == 1000.0 and short["proximity_boost"] == 1.0
+    long = settings.parse_options("what is the boundary layer flow over a flat plate")
+    assert long["all_words_bonus"] == 0.0 and long["proximity_boost"] == 0.0
+    assert long["weights"] == {"headline": 0.5}
+    every = Settings(0.5, 1.0, 3, 1000.0).parse_options("boundary layer flow flat plate")
+    assert every["all_words_bonus"] == 1000.0
+
+
+def _scores(map_: float, ndcg: float) -> Scores:
+    return Scores(map_, ndcg, 0.0, 0.0, 1)
+
+
+def test_relative_scores_divide_by_the_baseline() -> None:
+    assert relative(_scores(0.2, 0.6), _scores(0.4, 0.3)) == pytest.approx((0.5 + 2.0) / 2)
+    assert relative(_scores(0.2, 0.6), None) == pytest.approx(0.4)
+    bases = {"a": _scores(0.5, 0.5), "b": _scores(0.25, 0.25)}
+    got = {"a": _scores(0.5, 0.5), "b": _scores(0.5, 0.5)}
+    assert mean_relative(got, bases, ["a", "b"]) == pytest.approx(1.5)
+
+
+def test_cross_validation_chooses_on_the_others_and_reports_the_held_out() -> None:
+    one, two = Settings(0.5, 1.0, 3, 1000.0), Settings(1.0, 0.0, 3, 0.0)
+    bases = {name: _scores(0.5, 0.5) for name in ("a", "b", "c")}
+    sweep = {
+        # `one` wins on a and b, `two` on c by far: holding out c still picks `one`.
+        one: {"a": _scores(0.6, 0.6), "b": _scores(0.6, 0.6), "c": _scores(0.1, 0.1)},
+        two: {"a": _scores(0.5, 0.5), "b": _scores(0.5, 0.5), "c": _scores(0.9, 0.9)},
+    }
+    folds = {fold.held_out: fold for fold in cross_validate(sweep, bases)}
+    assert list(folds) == ["a", "b", "c"]
+    assert folds["c"].chosen == one
+    assert folds["c"].scores == _scores(0.1, 0.1)
+    assert folds["c"].train_score == pytest.approx(1.2)
+    # Without a (or b), `two` averages (1.0 + 1.8) / 2 = 1.4 against `one`'s (1.2 + 0.2) / 2.
+    assert folds["a"].chosen == two
+    assert folds["a"].baseline == bases["a"]
 
 
 def test_markdown_table() -> None:
@@ -254,8 +387,8 @@ def test_markdown_table() -> None:
 
 def test_real_collections_load(shared_corpus: Path) -> None:
     corpus = shared_corpus / "ir"
-    if not (corpus / "cran").is_dir() or not (corpus / "cisi").is_dir():
-        pytest.skip("CRAN and CISI are not in the shared corpus")
+    if not all((corpus / name).is_dir() for name in ("cran", "cisi", "med", "adi")):
+        pytest.skip("CRAN, CISI, MED and ADI are not all in the shared corpus")
     cran = load_cran(corpus)
     assert len(cran.documents) == 1400
     assert len(cran.queries) == 225
@@ -269,3 +402,15 @@ def test_real_collections_load(shared_corpus: Path) -> None:
     assert len(cisi.judged) == 76
     assert cisi.documents["1"].title == "18 Editions of the Dewey Decimal Classifications"
     assert not any(".X" in doc.text or "\t" in doc.text for doc in cisi.documents.values())
+    med = load_med(corpus)
+    assert (len(med.documents), len(med.queries), len(med.judged)) == (1033, 30, 30)
+    assert sum(len(gains) for gains in med.judgements.values()) == 696
+    assert all(doc.title for doc in med.documents.values())
+    assert sum(1 for doc in med.documents.values() if not doc.text) == 5  # one-sentence abstracts
+    adi = load_adi(corpus)
+    assert (len(adi.documents), len(adi.queries), len(adi.judged)) == (82, 35, 35)
+    assert sum(len(gains) for gains in adi.judgements.values()) == 170
+    assert (
+        adi.documents["67"].title
+        == "a national plan for science abstracting and indexing services ."
+    )
