@@ -10,6 +10,7 @@ cut from: a total and its pages cannot disagree.
 from __future__ import annotations
 
 import time
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,11 +65,20 @@ def order(searcher: Any, scores: dict[int, float], sort: str) -> list[tuple[int,
     if sort == "relevance":
         return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     newest = sort == "newest"
-    dates = searcher.reader().column_reader("date", translate=False)
     missing = searcher.schema["date"].default
+    # Per segment: whoosh's multi-segment column reader skips segments without the column (all
+    # undated) and then reads other segments' dates at wrong offsets, or past its end.
+    leaves = searcher.reader().leaf_readers()
+    offsets = [offset for _, offset in leaves]
+    columns = [
+        reader.column_reader("date", translate=False) if reader.has_column("date") else None
+        for reader, _ in leaves
+    ]
 
     def key(item: tuple[int, float]) -> tuple[float, float, int]:
-        raw = dates[item[0]]
+        at = bisect_right(offsets, item[0]) - 1
+        column = columns[at]
+        raw = None if column is None else column[item[0] - offsets[at]]
         when = _UNDATED if raw == missing or raw is None else (-raw if newest else raw)
         return (when, -item[1], item[0])
 

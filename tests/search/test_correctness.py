@@ -9,20 +9,24 @@ expansion, pages past the end, builds in progress reported as empty.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from whoosh import index as whoosh_index
 
 from cli import main
 from index import build_index, sync_index
 from index.errors import IndexWriteError, QueryError
 from index.parallel import _worker_error
+from index.schema import build_schema
 from index.store import read_manifest, write_lock, write_manifest
 from search import Searcher, search
 from search.expand import MAX_EXPANSIONS
+from search.matching import order
 from tests.search.conftest import write_archive
 
 UNDATED = """\
@@ -270,3 +274,24 @@ def test_the_timeout_option_reaches_the_search(
     assert "stopped after 1e-06 s" in err
     code, _, err = _cli("search", "--index-dir", str(index_dir), "strike", "--timeout", "0")
     assert code == 2 and "--timeout" in err
+
+
+def test_date_sort_reads_dates_per_segment(tmp_path: Path) -> None:
+    # A segment of undated documents has no date column; whoosh's multi-segment column reader
+    # then read the next segment's dates at wrong offsets (an IndexError on BBC News).
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    with ix.writer() as writer:
+        for n in range(3):
+            writer.add_document(id=f"undated-{n}", kind="issue", body="budget")
+    writer = ix.writer()
+    for n, day in enumerate((3, 9)):
+        when = dt.datetime(2024, 5, day)
+        writer.add_document(id=f"dated-{n}", kind="issue", body="budget", date=when)
+    writer.commit(merge=False)
+    with ix.searcher() as searcher:
+        assert len(searcher.reader().leaf_readers()) == 2
+        scores = {docnum: 1.0 for docnum in range(5)}
+        ids = [searcher.stored_fields(d)["id"] for d, _ in order(searcher, scores, "newest")]
+        assert ids == ["dated-1", "dated-0", "undated-0", "undated-1", "undated-2"]
+        ids = [searcher.stored_fields(d)["id"] for d, _ in order(searcher, scores, "oldest")]
+        assert ids == ["dated-0", "dated-1", "undated-0", "undated-1", "undated-2"]
