@@ -179,3 +179,24 @@ def test_usage_error_is_exit_2() -> None:
     result = CliRunner().invoke(main, ["search"])
     assert result.exit_code == 2
     assert "Missing argument" in result.stderr
+
+
+def test_an_index_inside_its_folder_does_not_index_itself(tmp_path: Path) -> None:
+    folder = write_archive(tmp_path)
+    index_dir = folder / "search-index"
+    runner = CliRunner()
+    first = runner.invoke(main, ["index", str(folder), "--index-dir", str(index_dir)])
+    assert first.exit_code == 0, first.stderr
+    again = runner.invoke(main, ["index", str(folder), "--index-dir", str(index_dir), "--json"])
+    assert again.exit_code == 0, again.stderr
+    report = json.loads(again.stdout)
+    assert (report["added"], report["unchanged"], report["skipped"]) == (0, 6, [])
+
+
+def test_an_archive_given_as_index_dir_is_not_offered_as_one(tmp_path: Path) -> None:
+    folder = write_archive(tmp_path)
+    result = CliRunner().invoke(main, ["search", "harbour", "--index-dir", str(folder)])
+    assert result.exit_code == 1
+    assert f"{folder} holds files but no index" in result.stderr
+    assert f"newsletter-search index {folder} --index-dir INDEX_DIR" in result.stderr
+    assert f"FOLDER --index-dir {folder}" not in result.stderr
