@@ -67,11 +67,6 @@ QUERIES = [
     "date:2025-01..2024-01",  # backwards: read leniently, with a note
 ]
 
-# whoosh-reloaded 2.7.5's AndNotMatcher._find_first only steps past the first positive document
-# when the exclusion's first document is that same one, not when the exclusion starts earlier:
-# the first story with `port` in its headline (which also has `strike` there) stays a hit.
-# OpenSearch excludes it. Strict: the day whoosh's answer is fixed, this says so.
-WHOOSH_ANDNOT_FIRST_DOC = {("-headline:strike port", "stories")}
 
 OPTIONS: list[dict[str, object]] = [
     {},
@@ -111,8 +106,6 @@ def tier(results: Results) -> set[str]:
 def test_same_hits_and_totals(
     engines: tuple[Searcher, OpenSearchSearcher], query: str, options: dict[str, object]
 ) -> None:
-    if (query, ",".join(options)) in WHOOSH_ANDNOT_FIRST_DOC:
-        pytest.xfail("whoosh keeps an excluded first document (AndNotMatcher._find_first)")
     ours, theirs = both(engines, query, **options)
     assert theirs.total == ours.total
     assert {h.id for h in theirs.hits} == {h.id for h in ours.hits}
