@@ -131,6 +131,38 @@ class _Progress:
             self.shown = False
 
 
+def _engine_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--engine/--url/--index-name: keep the index in an OpenSearch cluster instead of a folder."""
+    for option in reversed(
+        [
+            click.option(
+                "--engine",
+                type=click.Choice(["whoosh", "opensearch"]),
+                default="whoosh",
+                show_default=True,
+                envvar="NEWSLETTER_SEARCH_ENGINE",
+                help="Where the index lives: a local folder (whoosh) or an OpenSearch cluster.",
+            ),
+            click.option(
+                "--url",
+                envvar="NEWSLETTER_SEARCH_URL",
+                default="http://127.0.0.1:9200",
+                show_default=True,
+                help="OpenSearch URL (with --engine opensearch).",
+            ),
+            click.option(
+                "--index-name",
+                envvar="NEWSLETTER_SEARCH_INDEX_NAME",
+                default="newsletters",
+                show_default=True,
+                help="OpenSearch index name (with --engine opensearch).",
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
 # Skipped files listed on stderr after a sync; --json lists them all.
 _SKIPS_SHOWN = 20
 
@@ -174,6 +206,7 @@ _SKIPS_SHOWN = 20
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@_engine_options
 def index_command(
     folder: str | None,
     index_dir: str | None,
@@ -186,6 +219,9 @@ def index_command(
     follow_symlinks: bool,
     as_json: bool,
     quiet: bool,
+    engine: str,
+    url: str,
+    index_name: str,
 ) -> None:
     """Index FOLDER (or re-sync the folder the index was built from)."""
     from index import sync_index
@@ -194,18 +230,26 @@ def index_command(
     progress = _Progress(enabled=not quiet and sys.stderr.isatty())
     with _errors(index_dir, folder):
         try:
-            report = sync_index(
-                folder,
-                index_dir or default_index_dir(),
-                rebuild=rebuild,
-                jobs=jobs,
-                keep_stale=keep_stale,
-                max_bytes=int(max_size * 1024 * 1024),
-                lock_timeout=lock_timeout,
-                progress=progress,
-                file_timeout=file_timeout or None,
-                follow_symlinks=follow_symlinks,
-            )
+            common: dict[str, Any] = {
+                "rebuild": rebuild,
+                "max_bytes": int(max_size * 1024 * 1024),
+                "lock_timeout": lock_timeout,
+                "file_timeout": file_timeout or None,
+                "follow_symlinks": follow_symlinks,
+            }
+            if engine == "opensearch":
+                from index.engines.opensearch_engine import sync_opensearch
+
+                report = sync_opensearch(folder, url, index_name, **common)
+            else:
+                report = sync_index(
+                    folder,
+                    index_dir or default_index_dir(),
+                    jobs=jobs,
+                    keep_stale=keep_stale,
+                    progress=progress,
+                    **common,
+                )
         except KeyboardInterrupt:
             # Said here, not by `_errors`: a sync commits checkpoints as it goes.
             progress.close()
@@ -328,6 +372,7 @@ def _read_date(value: str | None) -> dt.date | None:
     show_default=True,
     help="Seconds a search may run; then it answers from what it has seen, with a note.",
 )
+@_engine_options
 def search_command(
     words: tuple[str, ...],
     index_dir: str | None,
@@ -345,6 +390,9 @@ def search_command(
     stories: bool,
     explain: bool,
     timeout: float,
+    engine: str,
+    url: str,
+    index_name: str,
 ) -> None:
     """Search the index: several WORDS form one query (see README for the query language)."""
     from search import search
@@ -358,8 +406,14 @@ def search_command(
 
             start, end = parse_date_expression(until, dt.date.today())
             until_date = end or start
-        results = search(
-            index_dir,
+        if engine == "opensearch":
+            from search.opensearch_searcher import OpenSearchSearcher
+
+            opensearch = OpenSearchSearcher(url=url, index_name=index_name)
+            run: Callable[..., Results] = opensearch.search
+        else:
+            run = functools.partial(search, index_dir)
+        results = run(
             " ".join(words),
             limit=limit,
             page=page,

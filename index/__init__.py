@@ -10,6 +10,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from index.engines.opensearch_engine import sync_opensearch
     from index.errors import (
         FolderMismatchError,
         IndexLockedError,
@@ -36,6 +37,7 @@ _WHERE = {
     "detect_format": "index.parse",
     "build_index": "index.writer",
     "sync_index": "index.writer",
+    "sync_opensearch": "index.engines.opensearch_engine",
     "IndexReport": "index.writer",
     "Skipped": "index.writer",
     "describe_issues": "index.inspection",
@@ -78,6 +80,7 @@ __all__ = [
     "parse_file",
     "parse_issue",
     "sync_index",
+    "sync_opensearch",
 ]
 
 

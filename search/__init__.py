@@ -6,12 +6,14 @@ from index.errors import QueryError
 from search.highlight import query_spans
 from search.locate import default_index_dir
 from search.model import FacetCount, Hit, Results, Snippet, Span
+from search.opensearch_searcher import OpenSearchSearcher
 from search.query import ParsedQuery, parse_query
 from search.searcher import Searcher, search
 
 __all__ = [
     "FacetCount",
     "Hit",
+    "OpenSearchSearcher",
     "ParsedQuery",
     "QueryError",
     "Results",

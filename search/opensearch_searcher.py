@@ -1,0 +1,262 @@
+"""OpenSearchSearcher: the Searcher's `search()` over an index kept in an OpenSearch cluster.
+
+The query is parsed once (search.query.parse_query: explanation, notes, what to highlight) and
+its tree compiled to the query DSL (search.opensearch_dsl); hits come back as the same Results
+and Hit values, their snippets made from the stored text exactly as for whoosh (search.hits).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import TracebackType
+from typing import Any
+
+from index.engines.opensearch_engine import DEFAULT_URL, connect
+from index.errors import IndexMissingError, IndexUnusableError, IssueNotFoundError, QueryError
+from index.fields import DEFAULT_WEIGHTS, KIND_ISSUE, KIND_STORY
+from index.schema import story_parts
+from search.hits import build_hit
+from search.model import FacetCount, Results
+from search.opensearch_dsl import DslCompiler, author_filter, date_range, newsletter_filter
+from search.query import (
+    ALL_WORDS_BONUS,
+    PROXIMITY_BOOST,
+    PROXIMITY_SLOP,
+    parse_query,
+)
+from search.querytree import parse_tree
+from search.searcher import DEFAULT_TIMEOUT, FACETS, MAX_LIMIT, SORTS
+
+__all__ = ["OpenSearchSearcher"]
+
+# Facet values counted per facet (whoosh counts them all; a terms aggregation needs a cap).
+FACET_SIZE = 10_000
+_FACET_FIELDS = {"newsletter": "newsletter_key", "author": "authors", "month": "month"}
+_SORTS: dict[str, list[Any]] = {
+    # The better match first on the same day; undated last either way; then a stable order.
+    "relevance": ["_score", {"id": "asc"}],
+    "newest": [{"date": {"order": "desc", "missing": "_last"}}, "_score", {"id": "asc"}],
+    "oldest": [{"date": {"order": "asc", "missing": "_last"}}, "_score", {"id": "asc"}],
+}
+
+
+def _stored(source: dict[str, Any]) -> dict[str, Any]:
+    """A hit's `_source` as whoosh's stored fields look (search.hits.build_hit reads those)."""
+    stored = dict(source)
+    if stored.get("date"):
+        stored["date"] = dt.datetime.fromisoformat(stored["date"])
+    return stored
+
+
+class OpenSearchSearcher:
+    """Search an OpenSearch index: `OpenSearchSearcher(url=..., index_name=...).search(...)`."""
+
+    def __init__(self, url: str = DEFAULT_URL, index_name: str = "newsletters") -> None:
+        from opensearchpy.exceptions import ConnectionError as OSConnectionError
+
+        self.url, self.index_name = url, index_name
+        self._client = connect(url)
+        try:
+            exists = self._client.indices.exists(index=index_name)
+        except OSConnectionError as error:
+            raise IndexUnusableError(f"No OpenSearch answers at {url}: {error}") from None
+        if not exists:
+            raise IndexMissingError(
+                f"No OpenSearch index {index_name!r} at {url}: build it with `newsletter-search "
+                f"index FOLDER --engine opensearch --url {url} --index-name {index_name}`."
+            )
+
+    def __enter__(self) -> OpenSearchSearcher:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the client's connections."""
+        self._client.close()
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 10,
+        page: int = 1,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        newsletter: str | None = None,
+        author: str | None = None,
+        sort: str = "relevance",
+        facets: bool = False,
+        stories: bool = False,
+        today: dt.date | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+    ) -> Results:
+        """As search.Searcher.search (same arguments, same Results); no spelling suggestion."""
+        if not 1 <= limit <= MAX_LIMIT or page < 1:
+            raise QueryError(f"limit must be 1 to {MAX_LIMIT}, and page 1 or more.")
+        if sort not in SORTS:
+            raise QueryError(f"Unknown sort {sort!r}: use one of {', '.join(SORTS)}.")
+        if timeout is not None and timeout <= 0:
+            raise QueryError("timeout must be more than 0 seconds.")
+        today = today or dt.date.today()
+        parsed = parse_query(query, today=today, stories=stories)
+        kind = KIND_STORY if stories else KIND_ISSUE
+        filters: list[Any] = [{"term": {"kind": kind}}]
+        window = date_range(since, until)
+        if window is not None:
+            filters.append(window)
+        if newsletter:
+            filters.append(newsletter_filter(newsletter))
+        if author:
+            filters.append(author_filter(author))
+        empty = Results(
+            query=parsed.text,
+            total=0,
+            page=page,
+            limit=limit,
+            hits=(),
+            explanation=parsed.explanation,
+            notes=parsed.notes,
+            sort=sort,
+            stories=stories,
+        )
+        if parsed.is_empty:
+            return empty
+        compiler = DslCompiler(
+            dict(DEFAULT_WEIGHTS),
+            kind=kind,
+            all_words_bonus=ALL_WORDS_BONUS,
+            proximity_boost=PROXIMITY_BOOST,
+            proximity_slop=PROXIMITY_SLOP,
+        )
+        core, _ = compiler.seq(parse_tree(query, today).tree, positive=True)
+        if core is None:
+            return empty
+        offset = (page - 1) * limit
+        body: dict[str, Any] = {
+            "query": {"bool": {"must": [core], "filter": filters}},
+            "from": offset,
+            "size": limit,
+            "track_total_hits": True,
+            "track_scores": True,
+            "sort": _SORTS[sort],
+        }
+        if timeout is not None:
+            body["timeout"] = f"{int(timeout * 1000)}ms"
+        if facets:
+            body["aggs"] = _facet_aggs()
+        answer = self._run(body)
+        total = int(answer["hits"]["total"]["value"])
+        notes = list(parsed.notes)
+        if answer.get("timed_out"):
+            notes.append(
+                f"stopped after {timeout:g} s: hits and total are from part of the index "
+                "(narrow the query, or allow more time)"
+            )
+        last_page = max(1, -(-total // limit))
+        if total and page > last_page:
+            notes.append(f"page {page} is past the last page ({last_page})")
+        hits = tuple(
+            build_hit(
+                _stored(hit["_source"]),
+                score=float(hit.get("_score") or 0.0),
+                rank=offset + n + 1,
+                terms=parsed.highlight,
+                phrases=parsed.phrases,
+            )
+            for n, hit in enumerate(answer["hits"]["hits"])
+        )
+        return Results(
+            query=query,
+            total=total,
+            page=page,
+            limit=limit,
+            hits=hits,
+            explanation=parsed.explanation,
+            notes=tuple(notes),
+            facets=_facets(answer["aggregations"]) if facets else {},
+            sort=sort,
+            stories=stories,
+        )
+
+    def _run(self, body: dict[str, Any]) -> Any:
+        from opensearchpy.exceptions import RequestError
+
+        try:
+            return self._client.search(index=self.index_name, body=body)
+        except RequestError as error:
+            # A query OpenSearch refuses (too many clauses, too costly): the user's to change.
+            raise QueryError(f"OpenSearch refused the query: {error.error}") from None
+
+    def document(self, id_or_path: str) -> dict[str, Any]:
+        """The stored fields of one issue (by id or source path) or story (by story id)."""
+        body = {
+            "query": {
+                "bool": {
+                    "should": [
+                        {"term": {"id": id_or_path}},
+                        {
+                            "bool": {
+                                "filter": [
+                                    {"term": {"path": id_or_path}},
+                                    {"term": {"kind": KIND_ISSUE}},
+                                ]
+                            }
+                        },
+                    ]
+                }
+            },
+            "size": 1,
+        }
+        hits = self._run(body)["hits"]["hits"]
+        if not hits:
+            what = "story" if story_parts(id_or_path) else "issue"
+            raise IssueNotFoundError(f"No indexed {what} has the id or path {id_or_path!r}.")
+        return _stored(hits[0]["_source"])
+
+
+def _facet_aggs() -> dict[str, Any]:
+    aggs: dict[str, Any] = {}
+    for name in FACETS:
+        agg: dict[str, Any] = {"terms": {"field": _FACET_FIELDS[name], "size": FACET_SIZE}}
+        if name != "month":  # a label as written: from one document holding the value
+            source = "newsletter" if name == "newsletter" else "author_names"
+            agg["aggs"] = {"label": {"top_hits": {"size": 1, "_source": [source]}}}
+        aggs[name] = agg
+    return aggs
+
+
+def _label(name: str, bucket: dict[str, Any]) -> str:
+    key = str(bucket["key"])
+    if name == "month":
+        return key
+    hits = bucket["label"]["hits"]["hits"]
+    source = hits[0]["_source"] if hits else {}
+    if name == "newsletter":
+        return str(source.get("newsletter") or key)
+    for author in source.get("author_names") or ():
+        if author.strip().lower() == key:
+            return str(author.strip())
+    return key
+
+
+def _facets(aggregations: dict[str, Any]) -> dict[str, tuple[FacetCount, ...]]:
+    out: dict[str, tuple[FacetCount, ...]] = {}
+    for name in FACETS:
+        counts = [
+            FacetCount(_label(name, bucket), int(bucket["doc_count"]))
+            for bucket in aggregations[name]["buckets"]
+            if bucket["key"] not in (None, "")
+        ]
+        if name == "month":
+            counts.sort(key=lambda c: c.value, reverse=True)
+        else:
+            counts.sort(key=lambda c: (-c.count, c.value))
+        out[name] = tuple(counts)
+    return out
