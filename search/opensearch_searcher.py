@@ -25,7 +25,7 @@ from search.query import (
     parse_query,
 )
 from search.querytree import parse_tree
-from search.searcher import DEFAULT_TIMEOUT, FACETS, MAX_LIMIT, SORTS
+from search.searcher import DEFAULT_TIMEOUT, FACETS, check_options
 
 __all__ = ["OpenSearchSearcher"]
 
@@ -98,12 +98,7 @@ class OpenSearchSearcher:
         timeout: float | None = DEFAULT_TIMEOUT,
     ) -> Results:
         """As search.Searcher.search (same arguments, same Results); no spelling suggestion."""
-        if not 1 <= limit <= MAX_LIMIT or page < 1:
-            raise QueryError(f"limit must be 1 to {MAX_LIMIT}, and page 1 or more.")
-        if sort not in SORTS:
-            raise QueryError(f"Unknown sort {sort!r}: use one of {', '.join(SORTS)}.")
-        if timeout is not None and timeout <= 0:
-            raise QueryError("timeout must be more than 0 seconds.")
+        check_options(limit, page, sort, timeout)
         today = today or dt.date.today()
         parsed = parse_query(query, today=today, stories=stories)
         kind = KIND_STORY if stories else KIND_ISSUE

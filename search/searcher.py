@@ -38,6 +38,16 @@ DEFAULT_TIMEOUT = 5.0
 MAX_LIMIT = 1000
 
 
+def check_options(limit: int, page: int, sort: str, timeout: float | None) -> None:
+    """Refuse search options out of range (every engine's searcher takes the same ones)."""
+    if not 1 <= limit <= MAX_LIMIT or page < 1:
+        raise QueryError(f"limit must be 1 to {MAX_LIMIT}, and page 1 or more.")
+    if sort not in SORTS:
+        raise QueryError(f"Unknown sort {sort!r}: use one of {', '.join(SORTS)}.")
+    if timeout is not None and timeout <= 0:
+        raise QueryError("timeout must be more than 0 seconds.")
+
+
 class Searcher:
     """Search an index directory: `with Searcher(index_dir) as s: s.search("north korea")`."""
 
@@ -109,12 +119,7 @@ class Searcher:
         day, undated issues last. A search running past `timeout` seconds stops and answers from
         what it has seen, with a note (None: no limit).
         """
-        if not 1 <= limit <= MAX_LIMIT or page < 1:
-            raise QueryError(f"limit must be 1 to {MAX_LIMIT}, and page 1 or more.")
-        if sort not in SORTS:
-            raise QueryError(f"Unknown sort {sort!r}: use one of {', '.join(SORTS)}.")
-        if timeout is not None and timeout <= 0:
-            raise QueryError("timeout must be more than 0 seconds.")
+        check_options(limit, page, sort, timeout)
         deadline = None if timeout is None else time.monotonic() + timeout
         parsed = parse_query(query, today=today, stories=stories)
         kind = KIND_STORY if stories else KIND_ISSUE
@@ -345,4 +350,4 @@ def search(index_dir: str | os.PathLike[str] | None, query: str, **options: Any)
         return searcher.search(query, **options)
 
 
-__all__ = ["DEFAULT_TIMEOUT", "FACETS", "MAX_LIMIT", "SORTS", "Searcher", "search"]
+__all__ = ["DEFAULT_TIMEOUT", "FACETS", "MAX_LIMIT", "SORTS", "Searcher", "check_options", "search"]
