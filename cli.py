@@ -1,14 +1,17 @@
 """The `newsletter-search` command: parses options, calls `index` or `search`, formats, exits.
 
-Exit codes: 0 success, 1 failure (no index, nothing indexed, unusable index, lock held), 2 misuse
-(bad options, a query that cannot be read). Results go to stdout; progress and errors to stderr.
+Exit codes: 0 success, 1 failure (no index, nothing indexed, unusable index, lock held) or a
+search that matches nothing (as grep), 2 misuse (bad options, a query that cannot be read).
+Results go to stdout; progress and errors to stderr.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import json
+import os
 import shlex
 import sys
 import time
@@ -22,13 +25,19 @@ import click
 from index.budget import DEFAULT_FILE_TIMEOUT
 from index.errors import NewsletterSearchError
 from index.safetext import printable
+from search.query import DEFAULT_MATCH, MATCH_MODES
 from search.searcher import DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
     from search.model import Results
 
 INDEX_DIR_HELP = "Index directory (default: $NEWSLETTER_SEARCH_INDEX, else a per-user data folder)."
-FORMATS = ("text", "json", "jsonl", "paths")
+FORMATS = ("text", "line", "json", "jsonl", "paths")
+# What `search` exits with, as grep and ripgrep do: scripts test for hits with it.
+SEARCH_EXIT_HELP = (
+    "Exit status: 0 when something matches, 1 when nothing does (or on a failure such as a "
+    "missing index), 2 on misuse (a bad option or a query that cannot be read)."
+)
 
 
 def _remedy(
@@ -83,7 +92,7 @@ def _errors(index_dir: str | None = None, folder: str | None = None) -> Iterator
         sys.exit(130)
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="newsletter-search")
 def main() -> None:
     """Full-text search for archives of newsletter issues."""
@@ -250,6 +259,26 @@ def _print_text(results: Results, color: bool, explain: bool) -> None:
             click.echo(line.text, color=color)
 
 
+def _print_lines(results: Results) -> None:
+    """--format line: one hit a line on stdout; notes and the no-hits message on stderr."""
+    from search.render import hit_line, results_lines
+
+    for line in results_lines(results):
+        if line.status:
+            click.echo(line.text, err=True)
+    for hit in results.hits:
+        click.echo(hit_line(hit))
+
+
+def _use_color(color: bool | None) -> bool:
+    """--color/--no-color if given, else colour on a terminal unless NO_COLOR or TERM=dumb."""
+    if color is not None:
+        return color
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
+
+
 def _emit(results: Results, fmt: str, color: bool, explain: bool) -> None:
     if fmt == "json":
         click.echo(json.dumps(results.to_json(), indent=2, ensure_ascii=False))
@@ -259,6 +288,8 @@ def _emit(results: Results, fmt: str, color: bool, explain: bool) -> None:
     elif fmt == "paths":
         for path in dict.fromkeys(hit.path for hit in results.hits):
             click.echo(printable(path, newlines=False))
+    elif fmt == "line":
+        _print_lines(results)
     else:
         _print_text(results, color, explain)
 
@@ -287,7 +318,8 @@ def _format_options(func: Callable[..., Any]) -> Callable[..., Any]:
             click.option(
                 "--color/--no-color",
                 default=None,
-                help="Highlight in colour (default: only on a terminal).",
+                help="Highlight in colour (default: on a terminal, unless NO_COLOR is set or "
+                "TERM=dumb).",
             ),
         ]
     ):
@@ -304,10 +336,16 @@ def _read_date(value: str | None) -> dt.date | None:
     return start or end
 
 
-@main.command("search")
+@main.command("search", epilog=SEARCH_EXIT_HELP)
 @click.argument("words", nargs=-1, required=True)
 @_format_options
-@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option(
+    "--page",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Which page of hits to show.",
+)
 @click.option("--since", help="Only issues on or after this date (2024-10-01, 2024-10, ...).")
 @click.option("--until", help="Only issues on or before this date.")
 @click.option("--newsletter", help="Only issues of this newsletter.")
@@ -317,16 +355,34 @@ def _read_date(value: str | None) -> dt.date | None:
     type=click.Choice(["relevance", "newest", "oldest"]),
     default="relevance",
     show_default=True,
+    help="Order of hits: best match first, or by date.",
 )
 @click.option("--facets", is_flag=True, help="Show counts per newsletter, author and month.")
 @click.option("--stories", is_flag=True, help="Rank single stories (lead, briefs), not issues.")
 @click.option("--explain", is_flag=True, help="Show how the query was read.")
+@click.option(
+    "--match",
+    type=click.Choice(MATCH_MODES),
+    default=DEFAULT_MATCH,
+    show_default=True,
+    help="Words that must match: all of them (when none has all, any, with a note), or any.",
+)
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
     default=DEFAULT_TIMEOUT,
     show_default=True,
     help="Seconds a search may run; then it answers from what it has seen, with a note.",
+)
+@click.option("--count", is_flag=True, help="Print only the number of hits.")
+@click.option("--no-snippets", is_flag=True, help="Leave out the matching text of each hit.")
+@click.option(
+    "--help-query",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=lambda ctx, _param, value: _print_query_help(ctx) if value else None,
+    help="Show the query language and exit.",
 )
 def search_command(
     words: tuple[str, ...],
@@ -344,13 +400,16 @@ def search_command(
     facets: bool,
     stories: bool,
     explain: bool,
+    match: str,
     timeout: float,
+    count: bool,
+    no_snippets: bool,
 ) -> None:
-    """Search the index: several WORDS form one query (see README for the query language)."""
+    """Search the index: several WORDS form one query (--help-query shows the language)."""
     from search import search
 
     fmt = "json" if as_json else fmt
-    use_color = sys.stdout.isatty() if color is None else color
+    use_color = _use_color(color)
     with _errors(index_dir):
         until_date = None
         if until is not None:
@@ -361,7 +420,7 @@ def search_command(
         results = search(
             index_dir,
             " ".join(words),
-            limit=limit,
+            limit=1 if count else limit,
             page=page,
             since=_read_date(since),
             until=until_date,
@@ -371,8 +430,55 @@ def search_command(
             facets=facets,
             stories=stories,
             timeout=timeout,
+            match=match,
         )
-    _emit(results, fmt, use_color, explain)
+    _finish_search(results, fmt, use_color, explain, count=count, snippets=not no_snippets)
+
+
+def _print_query_help(ctx: click.Context) -> None:
+    from search.querytext import QUERY_HELP
+
+    click.echo(QUERY_HELP, nl=False)
+    ctx.exit(0)
+
+
+def _finish_search(
+    results: Results, fmt: str, color: bool, explain: bool, *, count: bool, snippets: bool
+) -> None:
+    """Print the results as asked, then exit 1 when nothing matched (as grep does)."""
+    if count:
+        for note in results.notes:
+            click.echo(f"Note: {note}", err=True)
+        click.echo(str(results.total))
+    else:
+        if not snippets:
+            results = dataclasses.replace(
+                results,
+                hits=tuple(dataclasses.replace(hit, snippets=()) for hit in results.hits),
+            )
+        _emit(results, fmt, color, explain)
+    if not results.total:
+        sys.exit(1)
+
+
+@main.command("help")
+@click.argument("topic", required=False)
+@click.pass_context
+def help_command(ctx: click.Context, topic: str | None) -> None:
+    """Help on a command (help search) or on the query language (help query)."""
+    if topic == "query":
+        _print_query_help(ctx)
+    parent = ctx.parent
+    assert parent is not None
+    if topic is None:
+        click.echo(main.get_help(parent))
+        return
+    command = main.get_command(parent, topic)
+    if command is None:
+        names = ", ".join(["query", *main.list_commands(parent)])
+        raise click.UsageError(f"No help on {topic!r}: ask for one of {names}.")
+    with click.Context(command, info_name=topic, parent=parent) as sub:
+        click.echo(command.get_help(sub))
 
 
 @main.command("similar")
@@ -390,7 +496,7 @@ def similar_command(
     from search import Searcher
 
     fmt = "json" if as_json else fmt
-    use_color = sys.stdout.isatty() if color is None else color
+    use_color = _use_color(color)
     with _errors(index_dir), Searcher(index_dir) as searcher:
         results = searcher.similar(id_or_path, limit=limit)
     _emit(results, fmt, use_color, False)
@@ -449,7 +555,13 @@ def stats_command(index_dir: str | None, as_json: bool) -> None:
 @main.command("serve")
 @click.option("--index-dir", envvar="NEWSLETTER_SEARCH_INDEX", help=INDEX_DIR_HELP)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on.",
+)
 def serve_command(index_dir: str | None, host: str, port: int) -> None:
     """Serve a search page for the index in a browser (local only unless --host says otherwise)."""
     from web import is_loopback, serve

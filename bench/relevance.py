@@ -466,7 +466,8 @@ class OurIndex:
             for qid in self.collection.judged:
                 text = sanitize_query(self.collection.queries[qid])
                 started = time.perf_counter()
-                results = searcher.search(text, limit=LIMIT)
+                # Judged queries are natural-language requests: ranked any-word retrieval.
+                results = searcher.search(text, limit=LIMIT, match="any")
                 times.append(time.perf_counter() - started)
                 rankings[qid] = [self.doc_ids[hit.id] for hit in results.hits]
         return Run(rankings, self.index_seconds, 1000 * statistics.fmean(times))
@@ -492,7 +493,7 @@ def rank_only(
     rankings: dict[str, list[str]] = {}
     with Searcher(index_dir) as searcher:
         for qid in collection.judged:
-            parsed = parse_query(sanitize_query(collection.queries[qid]), **options)
+            parsed = parse_query(sanitize_query(collection.queries[qid]), match="any", **options)
             if parsed.is_empty:
                 rankings[qid] = []
                 continue

@@ -71,6 +71,7 @@ class Results:
     facets: dict[str, tuple[FacetCount, ...]] = field(default_factory=dict)
     sort: str = "relevance"
     stories: bool = False
+    match: str = "all"  # how the hits were found: "all" words, or "any" (asked for, or fallback)
 
     @property
     def pages(self) -> int:

@@ -84,3 +84,15 @@ def results_lines(
             listed = printable(", ".join(f"{c.value} ({c.count})" for c in counts))
             lines.append(Line(f"{name}: {listed}"))
     return lines
+
+
+def _flat(text: str) -> str:
+    """Text on one line: tabs, newlines and other unprintable characters become spaces."""
+    return "".join(ch if ch.isprintable() else " " for ch in text)
+
+
+def hit_line(hit: Hit) -> str:
+    """One hit on one tab-separated line: date, newsletter, headline, path (`notmuch search`)."""
+    date = hit.date.isoformat() if hit.date else "undated"
+    fields = (date, hit.newsletter or "?", hit.headline or "(no headline)", hit.path)
+    return "\t".join(_flat(field) for field in fields)
