@@ -13,6 +13,7 @@ import functools
 import json
 import os
 import shlex
+import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -29,6 +30,7 @@ from search.query import DEFAULT_MATCH, MATCH_MODES
 from search.searcher import DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
+    from index.writer import Skipped
     from search.model import Results
 
 INDEX_DIR_HELP = "Index directory (default: $NEWSLETTER_SEARCH_INDEX, else a per-user data folder)."
@@ -107,9 +109,8 @@ class _Progress:
     Redrawn at most ten times a second; silent when stderr is not a terminal or with --quiet.
     """
 
-    def __init__(self, enabled: bool, width: int = 24) -> None:
+    def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
-        self.width = width
         self.started = time.monotonic()
         self.drawn = 0.0
         self.shown = False
@@ -124,13 +125,10 @@ class _Progress:
         elapsed = max(now - self.started, 1e-6)
         rate = done / elapsed
         eta = (total - done) / rate if rate > 0 else 0.0
-        filled = self.width * done // total
-        bar = "#" * filled + "-" * (self.width - filled)
-        line = (
-            f"Indexing [{bar}] {done}/{total} files  {rate:.0f} files/s  "
-            f"ETA {int(eta) // 60}:{int(eta) % 60:02d}  {printable(path, newlines=False)[-30:]}"
+        columns = shutil.get_terminal_size().columns
+        click.echo(
+            f"\r\x1b[K{_progress_line(done, total, rate, eta, path, columns)}", nl=False, err=True
         )
-        click.echo(f"\r\x1b[K{line}", nl=False, err=True)
         self.shown = True
 
     def close(self) -> None:
@@ -139,6 +137,32 @@ class _Progress:
             click.echo("\r\x1b[K", nl=False, err=True)
             self.shown = False
 
+
+def _progress_line(done: int, total: int, rate: float, eta: float, path: str, columns: int) -> str:
+    """The progress line, kept within the terminal's width (a wrapped line cannot be redrawn).
+
+    The file's path is shown whole where it fits, else its name (the bar narrows first);
+    unprintable characters in it become visible escapes.
+    """
+    name = printable(path, newlines=False)
+    figures = f"{done}/{total} files  {rate:.0f} files/s  ETA {int(eta) // 60}:{int(eta) % 60:02d}"
+    room = columns - 1 - len(f"Indexing [] {figures}  {name}")
+    width = max(0, min(24, room))
+    filled = width * done // total
+    bar = f"[{'#' * filled}{'-' * (width - filled)}] " if width >= 5 else ""
+    head = f"Indexing {bar}{figures}  "
+    space = columns - 1 - len(head)
+    if len(name) > space:
+        name = name.rsplit("/", 1)[-1]
+    if len(name) > space:
+        # Too long even without the bar: keep both ends, the start and the extension.
+        keep = max(space - 1, 2)
+        name = name[: (keep + 1) // 2] + "…" + name[len(name) - keep // 2 :]
+    return head + name
+
+
+# Newsletters and authors `stats` lists without --all.
+STATS_TOP = 20
 
 # Skipped files listed on stderr after a sync; --json lists them all.
 _SKIPS_SHOWN = 20
@@ -182,7 +206,12 @@ _SKIPS_SHOWN = 20
     help="Index files that symbolic links point to, even outside FOLDER.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="No progress bar and no summary; only errors, and only files newly skipped.",
+)
 def index_command(
     folder: str | None,
     index_dir: str | None,
@@ -229,17 +258,25 @@ def index_command(
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:
-        for skipped in report.skipped[:_SKIPS_SHOWN]:
-            click.echo(printable(f"skipped {skipped.path}: {skipped.reason}"), err=True)
-        if len(report.skipped) > _SKIPS_SHOWN:
-            more = len(report.skipped) - _SKIPS_SHOWN
-            click.echo(f"... and {more} more skipped files (--json lists them all)", err=True)
+        _print_skipped(report.skipped, quiet)
         if not quiet:
             from index.render import sync_summary
 
             click.echo(sync_summary(report), err=True)
     for warning in report.warnings:
         click.echo(printable(f"Warning: {warning}"), err=True)
+
+
+def _print_skipped(skipped_files: tuple[Skipped, ...], quiet: bool) -> None:
+    """Files that could not be indexed; with --quiet only those new to this sync, so that a
+    cron job's mail stays empty while nothing changes."""
+    if quiet:
+        skipped_files = tuple(skipped for skipped in skipped_files if not skipped.known)
+    for skipped in skipped_files[:_SKIPS_SHOWN]:
+        click.echo(printable(f"skipped {skipped.path}: {skipped.reason}"), err=True)
+    if len(skipped_files) > _SKIPS_SHOWN:
+        more = len(skipped_files) - _SKIPS_SHOWN
+        click.echo(f"... and {more} more skipped files (--json lists them all)", err=True)
 
 
 # ---------------------------------------------------------------- search
@@ -533,7 +570,13 @@ def show_command(path_or_id: str, index_dir: str | None, as_json: bool) -> None:
 @main.command("stats")
 @click.option("--index-dir", envvar="NEWSLETTER_SEARCH_INDEX", help=INDEX_DIR_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def stats_command(index_dir: str | None, as_json: bool) -> None:
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help=f"List every newsletter and author, not only the top {STATS_TOP}.",
+)
+def stats_command(index_dir: str | None, as_json: bool, show_all: bool) -> None:
     """Figures about the index: issues per newsletter, dates, size, last sync."""
     from index import index_stats
     from search.locate import default_index_dir
@@ -545,7 +588,7 @@ def stats_command(index_dir: str | None, as_json: bool) -> None:
         return
     from index.render import stats_lines
 
-    for line in stats_lines(stats):
+    for line in stats_lines(stats, None if show_all else STATS_TOP, " (--all lists them)"):
         click.echo(line)
 
 

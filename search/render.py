@@ -87,8 +87,8 @@ def results_lines(
 
 
 def _flat(text: str) -> str:
-    """Text on one line: tabs, newlines and other unprintable characters become spaces."""
-    return "".join(ch if ch.isprintable() else " " for ch in text)
+    """Untrusted text on one line: runs of white space one space, the unprintable escaped."""
+    return " ".join(printable(text).split())
 
 
 def hit_line(hit: Hit) -> str:
