@@ -53,6 +53,8 @@ def issue_lines(issue: dict[str, Any]) -> list[str]:
 
 def _ranked(title: str, counts: dict[str, int], top: int | None, more: str) -> list[str]:
     """A heading and `count  name` lines, the first `top` of them, then how many were left out."""
+    if not counts:
+        return []
     shown = list(counts.items())[:top] if top is not None else list(counts.items())
     lines = [f"{title}:", *(f"  {n:>7}  {name}" for name, n in shown)]
     if len(counts) > len(shown):
