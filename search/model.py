@@ -46,6 +46,8 @@ class Hit:
     story_id: str = ""
     story_headline: str = ""
     story_link: str = ""
+    # Paths of byte-identical files this hit stands for (shown once, at its best-ranked copy).
+    also_at: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ class Results:
         data["pages"] = self.pages
         for hit in data["hits"]:
             hit["date"] = hit["date"].isoformat() if hit["date"] else None
+            hit["also_at"] = list(hit["also_at"])
             for snippet in hit["snippets"]:
                 snippet["spans"] = [[s["start"], s["end"]] for s in snippet["spans"]]
         data["facets"] = {

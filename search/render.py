@@ -77,6 +77,9 @@ def results_lines(
         if hit.story_headline:
             link = f" <{hit.story_link}>" if hit.story_link else ""
             lines.append(Line(f"     ↳ {hit.story_headline}{link}"))
+        lines.extend(
+            Line(f"     also at: {printable(path, newlines=False)}") for path in hit.also_at
+        )
         lines.extend(Line(f"     {highlight(snippet, match)}") for snippet in hit.snippets)
         lines.append(Line(""))
     for name, counts in results.facets.items():

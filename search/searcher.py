@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import time
@@ -20,11 +21,12 @@ from index.stopwords import STOP_WORDS
 from index.storage import open_index
 from index.store import writer_active
 from search import carry, matching
+from search.duplicates import Duplicates
 from search.expand import expand
 from search.filternotes import unknown_filter_notes
 from search.hits import build_hit
 from search.locate import default_index_dir
-from search.model import FacetCount, Results
+from search.model import FacetCount, Hit, Results
 from search.query import (
     DEFAULT_MATCH,
     ParsedQuery,
@@ -74,6 +76,7 @@ class Searcher:
                     "indexed so far; sync the index again to finish it"
                 )
         stemming.register_table(opened.store / stemming.STEM_TABLE_NAME)
+        self._duplicates = Duplicates(opened.store, opened.generation)
 
     def __enter__(self) -> Searcher:
         return self
@@ -151,6 +154,9 @@ class Searcher:
         if fallback is not None:
             parsed, (expanded, expansion), (matched, stories_of) = fallback
             match = "any"
+        # Byte-identical files are one issue: the best-ranked copy stands for the others.
+        collapsed = self._duplicates.collapse(self._searcher, matched.ranked)
+        matched = dataclasses.replace(matched, ranked=collapsed.ranked)
         total = len(matched.ranked)
         notes = [*parsed.notes, *expansion.notes]
         if fallback is not None:
@@ -187,6 +193,8 @@ class Searcher:
             )
             for n, (docnum, score) in enumerate(matched.ranked[offset : offset + limit])
         )
+        if collapsed.also:
+            hits = tuple(self._with_copies(hit, collapsed.also) for hit in hits)
         suggestion = None
         if total < _SUGGEST_BELOW and parsed.words:
 
@@ -251,6 +259,15 @@ class Searcher:
                 stories_of = carry.best_stories(self._searcher, story_query, filters, deadline)
                 scores = carry.carried(scores, stories_of)
         return matching.Matched(matching.order(self._searcher, scores, sort), complete), stories_of
+
+    def _with_copies(self, hit: Hit, also: dict[int, list[int]]) -> Hit:
+        """The hit with the paths of the identical files it stands for."""
+        docnum = self._searcher.document_number(id=hit.id)
+        copies = also.get(docnum, [])
+        if not copies:
+            return hit
+        paths = tuple(str(self._searcher.stored_fields(other).get("path", "")) for other in copies)
+        return dataclasses.replace(hit, also_at=paths)
 
     def _any_words(
         self,
