@@ -28,13 +28,13 @@ from index.errors import NewsletterSearchError
 from index.safetext import printable
 from search.query import DEFAULT_MATCH, MATCH_MODES
 from search.searcher import DEFAULT_TIMEOUT
+from search.settings import FORMATS
 
 if TYPE_CHECKING:
     from index.writer import Skipped
     from search.model import Results
 
 INDEX_DIR_HELP = "Index directory (default: $NEWSLETTER_SEARCH_INDEX, else a per-user data folder)."
-FORMATS = ("text", "line", "json", "jsonl", "paths")
 # What `search` exits with, as grep and ripgrep do: scripts test for hits with it.
 SEARCH_EXIT_HELP = (
     "Exit status: 0 when something matches, 1 when nothing does (or on a failure such as a "
@@ -96,8 +96,59 @@ def _errors(index_dir: str | None = None, folder: str | None = None) -> Iterator
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="newsletter-search")
-def main() -> None:
-    """Full-text search for archives of newsletter issues."""
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Full-text search for archives of newsletter issues.
+
+    Defaults can be set in a settings file: `newsletter-search config` says where.
+    """
+    if ctx.invoked_subcommand != "config":
+        # click ranks them: options, then environment variables, then these, then its defaults.
+        with _errors():
+            ctx.default_map = _default_map(_read_settings())
+
+
+# Which commands' options each setting of the settings file gives a default to.
+_SETTING_OPTIONS = {
+    "index_dir": ("index", "search", "similar", "show", "stats", "serve"),
+    "format": ("search", "similar"),
+    "color": ("search", "similar"),
+    "match": ("search",),
+}
+_SETTING_PARAMS = {"format": "fmt"}
+
+
+def _read_settings() -> dict[str, Any]:
+    from search.settings import read_config
+
+    return read_config()
+
+
+def _default_map(settings: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    defaults: dict[str, dict[str, Any]] = {}
+    for key, value in settings.items():
+        for command in _SETTING_OPTIONS[key]:
+            defaults.setdefault(command, {})[_SETTING_PARAMS.get(key, key)] = value
+    return defaults
+
+
+@main.command("config")
+def config_command() -> None:
+    """Where the settings file is, what it sets, and what it may set."""
+    from search.settings import SETTINGS, config_path
+
+    path = config_path()
+    click.echo(f"Settings file: {printable(str(path))}{'' if path.exists() else ' (none yet)'}")
+    with _errors():
+        settings = _read_settings()
+    for key, value in settings.items():
+        shown = str(value).lower() if isinstance(value, bool) else json.dumps(value)
+        click.echo(f"  {key} = {printable(shown)}")
+    click.echo("May set (TOML): " + "; ".join(f"{k}: {c.__doc__}" for k, c in SETTINGS.items()))
+    click.echo(
+        "Options, then $NEWSLETTER_SEARCH_INDEX, override it; $NEWSLETTER_SEARCH_CONFIG "
+        "names another file."
+    )
 
 
 # ---------------------------------------------------------------- index

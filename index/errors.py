@@ -9,7 +9,8 @@
     ├── IndexWriteError              writing failed (disk full, permissions); the old index is kept
     ├── NothingIndexedError          a folder held no file that could be indexed
     ├── IssueNotFoundError           no indexed issue has the given id or path
-    └── QueryError                   a query string that cannot be read (says where and what to fix)
+    ├── QueryError                   a query string that cannot be read (says where and what to fix)
+    └── ConfigError                  the user's settings file cannot be read or holds a bad value
 
 Every message says what failed and what to do in words that make sense to a Python caller.
 Each class carries its exit code, and an error may name a `remedy` (build, rebuild, sync) that a
@@ -98,3 +99,9 @@ class QueryError(NewsletterSearchError):
             return self.message
         caret = " " * self.position + "^"
         return f"{self.message} (at position {self.position})\n  {self.query}\n  {caret}"
+
+
+class ConfigError(NewsletterSearchError):
+    """The user's settings file is unreadable, not TOML, or holds an unknown or bad setting."""
+
+    exit_code = 2

@@ -10,19 +10,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli import main
-from index import build_index
-from tests.search.conftest import write_archive
 
 FLOODS = "harbour-dispatch/2024-10-15-floods.txt"
 STRIKE = "harbour-dispatch/2024-10-01-strike.txt"
-
-
-@pytest.fixture(scope="module")
-def habits_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("habits")
-    index_dir = root / "index"
-    build_index(write_archive(root), index_dir)
-    return index_dir
 
 
 def search(index_dir: Path, *args: str, env: dict[str, str] | None = None) -> Result:
@@ -152,7 +142,7 @@ def test_query_help() -> None:
     search_help = CliRunner().invoke(main, ["help", "search"])
     assert search_help.stdout.startswith("Usage: main search [OPTIONS] WORDS...")
     unknown = CliRunner().invoke(main, ["help", "nope"])
-    assert unknown.exit_code == 2 and "ask for one of query, help, index" in unknown.stderr
+    assert unknown.exit_code == 2 and "ask for one of query, config, help, index" in unknown.stderr
 
 
 def test_unknown_newsletter_says_did_you_mean(habits_index: Path) -> None:
