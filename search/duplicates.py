@@ -66,6 +66,8 @@ class Duplicates:
 
     def collapse(self, searcher: Any, ranked: list[tuple[int, float]]) -> Collapsed:
         """`ranked` with each duplicate after its first (best-ranked) copy left out."""
+        if len(ranked) < 2:
+            return Collapsed(ranked)  # nothing to collapse: the record is not read
         keys = self.keys(searcher)
         if not keys:
             return Collapsed(ranked)
