@@ -35,7 +35,13 @@ def compare(
     problems: dict[str, str] = {}
     try:
         full = searcher.search(
-            text, limit=len(expected) + 50, sort=sort, today=today, **search_options
+            # The oracle reads juxtaposed words as any of them.
+            text,
+            limit=len(expected) + 50,
+            sort=sort,
+            today=today,
+            match="any",
+            **search_options,
         )
     except Exception as error:  # the product must not raise on a valid query
         # Nothing else can be checked: every aspect fails (and none passes by default).
@@ -71,7 +77,7 @@ def _pages(
     while True:
         try:
             results = searcher.search(
-                text, limit=limit, page=page, sort=sort, today=today, **options
+                text, limit=limit, page=page, sort=sort, today=today, match="any", **options
             )
         except Exception as error:
             return [f"<{type(error).__name__} on page {page}>"]
