@@ -1,15 +1,19 @@
 """The `newsletter-search` command: parses options, calls `index` or `search`, formats, exits.
 
-Exit codes: 0 success, 1 failure (no index, nothing indexed, unusable index, lock held), 2 misuse
-(bad options, a query that cannot be read). Results go to stdout; progress and errors to stderr.
+Exit codes: 0 success, 1 failure (no index, nothing indexed, unusable index, lock held) or a
+search that matches nothing (as grep), 2 misuse (bad options, a query that cannot be read).
+Results go to stdout; progress and errors to stderr.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import json
+import os
 import shlex
+import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -20,15 +24,22 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from index.budget import DEFAULT_FILE_TIMEOUT
-from index.errors import NewsletterSearchError
+from index.errors import EXIT_INTERRUPTED, EXIT_NO_MATCH, NewsletterSearchError
 from index.safetext import printable
+from search.query import DEFAULT_MATCH, MATCH_MODES
 from search.searcher import DEFAULT_TIMEOUT
+from search.settings import FORMATS
 
 if TYPE_CHECKING:
+    from index.writer import Skipped
     from search.model import Results
 
 INDEX_DIR_HELP = "Index directory (default: $NEWSLETTER_SEARCH_INDEX, else a per-user data folder)."
-FORMATS = ("text", "json", "jsonl", "paths")
+# What `search` exits with, as grep and ripgrep do: scripts test for hits with it.
+SEARCH_EXIT_HELP = (
+    "Exit status: 0 when something matches, 1 when nothing does (or on a failure such as a "
+    "missing index), 2 on misuse (a bad option or a query that cannot be read)."
+)
 
 
 def _remedy(
@@ -80,13 +91,64 @@ def _errors(index_dir: str | None = None, folder: str | None = None) -> Iterator
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         click.echo("Interrupted; the last committed index is unchanged.", err=True)
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="newsletter-search")
-def main() -> None:
-    """Full-text search for archives of newsletter issues."""
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Full-text search for archives of newsletter issues.
+
+    Defaults can be set in a settings file: `newsletter-search config` says where.
+    """
+    if ctx.invoked_subcommand != "config":
+        # click ranks them: options, then environment variables, then these, then its defaults.
+        with _errors():
+            ctx.default_map = _default_map(_read_settings())
+
+
+# Which commands' options each setting of the settings file gives a default to.
+_SETTING_OPTIONS = {
+    "index_dir": ("index", "search", "similar", "show", "stats", "serve"),
+    "format": ("search", "similar"),
+    "color": ("search", "similar"),
+    "match": ("search",),
+}
+_SETTING_PARAMS = {"format": "fmt"}
+
+
+def _read_settings() -> dict[str, Any]:
+    from search.settings import read_config
+
+    return read_config()
+
+
+def _default_map(settings: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    defaults: dict[str, dict[str, Any]] = {}
+    for key, value in settings.items():
+        for command in _SETTING_OPTIONS[key]:
+            defaults.setdefault(command, {})[_SETTING_PARAMS.get(key, key)] = value
+    return defaults
+
+
+@main.command("config")
+def config_command() -> None:
+    """Where the settings file is, what it sets, and what it may set."""
+    from search.settings import SETTINGS, config_path
+
+    path = config_path()
+    click.echo(f"Settings file: {printable(str(path))}{'' if path.exists() else ' (none yet)'}")
+    with _errors():
+        settings = _read_settings()
+    for key, value in settings.items():
+        shown = str(value).lower() if isinstance(value, bool) else json.dumps(value)
+        click.echo(f"  {key} = {printable(shown)}")
+    click.echo("May set (TOML): " + "; ".join(f"{k}: {c.__doc__}" for k, c in SETTINGS.items()))
+    click.echo(
+        "Options, then $NEWSLETTER_SEARCH_INDEX, override it; $NEWSLETTER_SEARCH_CONFIG "
+        "names another file."
+    )
 
 
 # ---------------------------------------------------------------- index
@@ -98,9 +160,8 @@ class _Progress:
     Redrawn at most ten times a second; silent when stderr is not a terminal or with --quiet.
     """
 
-    def __init__(self, enabled: bool, width: int = 24) -> None:
+    def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
-        self.width = width
         self.started = time.monotonic()
         self.drawn = 0.0
         self.shown = False
@@ -115,13 +176,10 @@ class _Progress:
         elapsed = max(now - self.started, 1e-6)
         rate = done / elapsed
         eta = (total - done) / rate if rate > 0 else 0.0
-        filled = self.width * done // total
-        bar = "#" * filled + "-" * (self.width - filled)
-        line = (
-            f"Indexing [{bar}] {done}/{total} files  {rate:.0f} files/s  "
-            f"ETA {int(eta) // 60}:{int(eta) % 60:02d}  {printable(path, newlines=False)[-30:]}"
+        columns = shutil.get_terminal_size().columns
+        click.echo(
+            f"\r\x1b[K{_progress_line(done, total, rate, eta, path, columns)}", nl=False, err=True
         )
-        click.echo(f"\r\x1b[K{line}", nl=False, err=True)
         self.shown = True
 
     def close(self) -> None:
@@ -162,6 +220,32 @@ def _engine_options(func: Callable[..., Any]) -> Callable[..., Any]:
         func = option(func)
     return func
 
+
+def _progress_line(done: int, total: int, rate: float, eta: float, path: str, columns: int) -> str:
+    """The progress line, kept within the terminal's width (a wrapped line cannot be redrawn).
+
+    The file's path is shown whole where it fits, else its name (the bar narrows first);
+    unprintable characters in it become visible escapes.
+    """
+    name = printable(path, newlines=False)
+    figures = f"{done}/{total} files  {rate:.0f} files/s  ETA {int(eta) // 60}:{int(eta) % 60:02d}"
+    room = columns - 1 - len(f"Indexing [] {figures}  {name}")
+    width = max(0, min(24, room))
+    filled = width * done // total
+    bar = f"[{'#' * filled}{'-' * (width - filled)}] " if width >= 5 else ""
+    head = f"Indexing {bar}{figures}  "
+    space = columns - 1 - len(head)
+    if len(name) > space:
+        name = name.rsplit("/", 1)[-1]
+    if len(name) > space:
+        # Too long even without the bar: keep both ends, the start and the extension.
+        keep = max(space - 1, 2)
+        name = name[: (keep + 1) // 2] + "…" + name[len(name) - keep // 2 :]
+    return head + name
+
+
+# Newsletters and authors `stats` lists without --all.
+STATS_TOP = 20
 
 # Skipped files listed on stderr after a sync; --json lists them all.
 _SKIPS_SHOWN = 20
@@ -205,7 +289,12 @@ _SKIPS_SHOWN = 20
     help="Index files that symbolic links point to, even outside FOLDER.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="No progress bar and no summary; only errors, and only files newly skipped.",
+)
 @_engine_options
 def index_command(
     folder: str | None,
@@ -258,23 +347,31 @@ def index_command(
                 "again to finish.",
                 err=True,
             )
-            sys.exit(130)
+            sys.exit(EXIT_INTERRUPTED)
         finally:
             progress.close()
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:
-        for skipped in report.skipped[:_SKIPS_SHOWN]:
-            click.echo(printable(f"skipped {skipped.path}: {skipped.reason}"), err=True)
-        if len(report.skipped) > _SKIPS_SHOWN:
-            more = len(report.skipped) - _SKIPS_SHOWN
-            click.echo(f"... and {more} more skipped files (--json lists them all)", err=True)
+        _print_skipped(report.skipped, quiet)
         if not quiet:
             from index.render import sync_summary
 
             click.echo(sync_summary(report), err=True)
     for warning in report.warnings:
         click.echo(printable(f"Warning: {warning}"), err=True)
+
+
+def _print_skipped(skipped_files: tuple[Skipped, ...], quiet: bool) -> None:
+    """Files that could not be indexed; with --quiet only those new to this sync, so that a
+    cron job's mail stays empty while nothing changes."""
+    if quiet:
+        skipped_files = tuple(skipped for skipped in skipped_files if not skipped.known)
+    for skipped in skipped_files[:_SKIPS_SHOWN]:
+        click.echo(printable(f"skipped {skipped.path}: {skipped.reason}"), err=True)
+    if len(skipped_files) > _SKIPS_SHOWN:
+        more = len(skipped_files) - _SKIPS_SHOWN
+        click.echo(f"... and {more} more skipped files (--json lists them all)", err=True)
 
 
 # ---------------------------------------------------------------- search
@@ -294,6 +391,26 @@ def _print_text(results: Results, color: bool, explain: bool) -> None:
             click.echo(line.text, color=color)
 
 
+def _print_lines(results: Results) -> None:
+    """--format line: one hit a line on stdout; notes and the no-hits message on stderr."""
+    from search.render import hit_line, results_lines
+
+    for line in results_lines(results):
+        if line.status:
+            click.echo(line.text, err=True)
+    for hit in results.hits:
+        click.echo(hit_line(hit))
+
+
+def _use_color(color: bool | None) -> bool:
+    """--color/--no-color if given, else colour on a terminal unless NO_COLOR or TERM=dumb."""
+    if color is not None:
+        return color
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
+
+
 def _emit(results: Results, fmt: str, color: bool, explain: bool) -> None:
     if fmt == "json":
         click.echo(json.dumps(results.to_json(), indent=2, ensure_ascii=False))
@@ -303,6 +420,8 @@ def _emit(results: Results, fmt: str, color: bool, explain: bool) -> None:
     elif fmt == "paths":
         for path in dict.fromkeys(hit.path for hit in results.hits):
             click.echo(printable(path, newlines=False))
+    elif fmt == "line":
+        _print_lines(results)
     else:
         _print_text(results, color, explain)
 
@@ -331,7 +450,8 @@ def _format_options(func: Callable[..., Any]) -> Callable[..., Any]:
             click.option(
                 "--color/--no-color",
                 default=None,
-                help="Highlight in colour (default: only on a terminal).",
+                help="Highlight in colour (default: on a terminal, unless NO_COLOR is set or "
+                "TERM=dumb).",
             ),
         ]
     ):
@@ -348,10 +468,16 @@ def _read_date(value: str | None) -> dt.date | None:
     return start or end
 
 
-@main.command("search")
+@main.command("search", epilog=SEARCH_EXIT_HELP)
 @click.argument("words", nargs=-1, required=True)
 @_format_options
-@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option(
+    "--page",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Which page of hits to show.",
+)
 @click.option("--since", help="Only issues on or after this date (2024-10-01, 2024-10, ...).")
 @click.option("--until", help="Only issues on or before this date.")
 @click.option("--newsletter", help="Only issues of this newsletter.")
@@ -361,10 +487,18 @@ def _read_date(value: str | None) -> dt.date | None:
     type=click.Choice(["relevance", "newest", "oldest"]),
     default="relevance",
     show_default=True,
+    help="Order of hits: best match first, or by date.",
 )
 @click.option("--facets", is_flag=True, help="Show counts per newsletter, author and month.")
 @click.option("--stories", is_flag=True, help="Rank single stories (lead, briefs), not issues.")
 @click.option("--explain", is_flag=True, help="Show how the query was read.")
+@click.option(
+    "--match",
+    type=click.Choice(MATCH_MODES),
+    default=DEFAULT_MATCH,
+    show_default=True,
+    help="Words that must match: all of them (when none has all, any, with a note), or any.",
+)
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
@@ -373,6 +507,16 @@ def _read_date(value: str | None) -> dt.date | None:
     help="Seconds a search may run; then it answers from what it has seen, with a note.",
 )
 @_engine_options
+@click.option("--count", is_flag=True, help="Print only the number of hits.")
+@click.option("--no-snippets", is_flag=True, help="Leave out the matching text of each hit.")
+@click.option(
+    "--help-query",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=lambda ctx, _param, value: _print_query_help(ctx) if value else None,
+    help="Show the query language and exit.",
+)
 def search_command(
     words: tuple[str, ...],
     index_dir: str | None,
@@ -389,16 +533,19 @@ def search_command(
     facets: bool,
     stories: bool,
     explain: bool,
+    match: str,
     timeout: float,
     engine: str,
     url: str,
     index_name: str,
+    count: bool,
+    no_snippets: bool,
 ) -> None:
-    """Search the index: several WORDS form one query (see README for the query language)."""
+    """Search the index: several WORDS form one query (--help-query shows the language)."""
     from search import search
 
     fmt = "json" if as_json else fmt
-    use_color = sys.stdout.isatty() if color is None else color
+    use_color = _use_color(color)
     with _errors(index_dir):
         until_date = None
         if until is not None:
@@ -415,7 +562,7 @@ def search_command(
             run = functools.partial(search, index_dir)
         results = run(
             " ".join(words),
-            limit=limit,
+            limit=1 if count else limit,
             page=page,
             since=_read_date(since),
             until=until_date,
@@ -425,8 +572,55 @@ def search_command(
             facets=facets,
             stories=stories,
             timeout=timeout,
+            match=match,
         )
-    _emit(results, fmt, use_color, explain)
+    _finish_search(results, fmt, use_color, explain, count=count, snippets=not no_snippets)
+
+
+def _print_query_help(ctx: click.Context) -> None:
+    from search.querytext import QUERY_HELP
+
+    click.echo(QUERY_HELP, nl=False)
+    ctx.exit(0)
+
+
+def _finish_search(
+    results: Results, fmt: str, color: bool, explain: bool, *, count: bool, snippets: bool
+) -> None:
+    """Print the results as asked, then exit 1 when nothing matched (as grep does)."""
+    if count:
+        for note in results.notes:
+            click.echo(f"Note: {note}", err=True)
+        click.echo(str(results.total))
+    else:
+        if not snippets:
+            results = dataclasses.replace(
+                results,
+                hits=tuple(dataclasses.replace(hit, snippets=()) for hit in results.hits),
+            )
+        _emit(results, fmt, color, explain)
+    if not results.total:
+        sys.exit(EXIT_NO_MATCH)
+
+
+@main.command("help")
+@click.argument("topic", required=False)
+@click.pass_context
+def help_command(ctx: click.Context, topic: str | None) -> None:
+    """Help on a command (help search) or on the query language (help query)."""
+    if topic == "query":
+        _print_query_help(ctx)
+    parent = ctx.parent
+    assert parent is not None
+    if topic is None:
+        click.echo(main.get_help(parent))
+        return
+    command = main.get_command(parent, topic)
+    if command is None:
+        names = ", ".join(["query", *main.list_commands(parent)])
+        raise click.UsageError(f"No help on {topic!r}: ask for one of {names}.")
+    with click.Context(command, info_name=topic, parent=parent) as sub:
+        click.echo(command.get_help(sub))
 
 
 @main.command("similar")
@@ -444,7 +638,7 @@ def similar_command(
     from search import Searcher
 
     fmt = "json" if as_json else fmt
-    use_color = sys.stdout.isatty() if color is None else color
+    use_color = _use_color(color)
     with _errors(index_dir), Searcher(index_dir) as searcher:
         results = searcher.similar(id_or_path, limit=limit)
     _emit(results, fmt, use_color, False)
@@ -481,7 +675,13 @@ def show_command(path_or_id: str, index_dir: str | None, as_json: bool) -> None:
 @main.command("stats")
 @click.option("--index-dir", envvar="NEWSLETTER_SEARCH_INDEX", help=INDEX_DIR_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def stats_command(index_dir: str | None, as_json: bool) -> None:
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help=f"List every newsletter and author, not only the top {STATS_TOP}.",
+)
+def stats_command(index_dir: str | None, as_json: bool, show_all: bool) -> None:
     """Figures about the index: issues per newsletter, dates, size, last sync."""
     from index import index_stats
     from search.locate import default_index_dir
@@ -493,7 +693,7 @@ def stats_command(index_dir: str | None, as_json: bool) -> None:
         return
     from index.render import stats_lines
 
-    for line in stats_lines(stats):
+    for line in stats_lines(stats, None if show_all else STATS_TOP, " (--all lists them)"):
         click.echo(line)
 
 
@@ -503,7 +703,13 @@ def stats_command(index_dir: str | None, as_json: bool) -> None:
 @main.command("serve")
 @click.option("--index-dir", envvar="NEWSLETTER_SEARCH_INDEX", help=INDEX_DIR_HELP)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on.",
+)
 def serve_command(index_dir: str | None, host: str, port: int) -> None:
     """Serve a search page for the index in a browser (local only unless --host says otherwise)."""
     from web import is_loopback, serve

@@ -9,7 +9,8 @@
     ├── IndexWriteError              writing failed (disk full, permissions); the old index is kept
     ├── NothingIndexedError          a folder held no file that could be indexed
     ├── IssueNotFoundError           no indexed issue has the given id or path
-    └── QueryError                   a query string that cannot be read (says where and what to fix)
+    ├── QueryError                   a query string that cannot be read (says where and what to fix)
+    └── ConfigError                  the user's settings file cannot be read or holds a bad value
 
 Every message says what failed and what to do in words that make sense to a Python caller.
 Each class carries its exit code, and an error may name a `remedy` (build, rebuild, sync) that a
@@ -21,6 +22,11 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 Remedy = Literal["build", "rebuild", "sync", "replace"]
+
+# Exit statuses that are not errors' own (each error class carries its `exit_code`): grep's
+# habit of 1 for a search that matched nothing, and the shell's 128 + SIGINT for Ctrl-C.
+EXIT_NO_MATCH = 1
+EXIT_INTERRUPTED = 130
 
 
 class NewsletterSearchError(Exception):
@@ -98,3 +104,9 @@ class QueryError(NewsletterSearchError):
             return self.message
         caret = " " * self.position + "^"
         return f"{self.message} (at position {self.position})\n  {self.query}\n  {caret}"
+
+
+class ConfigError(NewsletterSearchError):
+    """The user's settings file is unreadable, not TOML, or holds an unknown or bad setting."""
+
+    exit_code = 2

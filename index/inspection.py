@@ -124,7 +124,7 @@ def _size(path: Path) -> int:
 
 
 def index_stats(index_dir: str | os.PathLike[str]) -> dict[str, Any]:
-    """Issues per newsletter, date range, size on disk, last sync, folder, schema version."""
+    """Issues per newsletter and author, date range, size on disk, last sync, folder, schema."""
     target = Path(index_dir).expanduser().resolve()
     opened = open_index(target, with_state=True)
     manifest, state = opened.manifest, opened.state
@@ -153,6 +153,7 @@ def index_stats(index_dir: str | os.PathLike[str]) -> dict[str, Any]:
         "writer": writer_active(target),
         "size_bytes": _size(target),
         "newsletters": figures["newsletters"],
+        "authors": figures["authors"],
     }
 
 
@@ -162,7 +163,10 @@ def _figures(searcher: Any) -> dict[str, Any]:
     found = searcher.search(
         issues,
         limit=None,
-        groupedby={"n": sorting.FieldFacet("newsletter_key")},
+        groupedby={
+            "n": sorting.FieldFacet("newsletter_key"),
+            "a": sorting.FieldFacet("authors", allow_overlap=True),
+        },
         maptype=sorting.Count,
     )
     per_key: dict[Any, int] = found.groups("n")
@@ -181,7 +185,22 @@ def _figures(searcher: Any) -> dict[str, Any]:
         "first_date": _day(oldest[0].get("date")) if len(oldest) else None,
         "last_date": _day(newest[0].get("date")) if len(newest) else None,
         "newsletters": {names[key]: count for key, count in ranked},
+        "authors": _authors(searcher, found.groups("a")),
     }
+
+
+def _authors(searcher: Any, per_key: dict[Any, int]) -> dict[str, int]:
+    """Issues per author, most first, each name as a byline writes it (the keys are folded)."""
+    names = {}
+    for key in per_key:
+        if not key:
+            continue
+        folded = key.decode("utf-8") if isinstance(key, bytes) else str(key)
+        doc = searcher.document(authors=folded, kind=KIND_ISSUE) or {}
+        written = [a.strip() for a in str(doc.get("authors", "")).split(",")]
+        names[key] = next((a for a in written if a.lower() == folded), folded)
+    ranked = sorted(names, key=lambda key: (-per_key[key], names[key]))
+    return {names[key]: per_key[key] for key in ranked}
 
 
 def _day(value: Any) -> str | None:

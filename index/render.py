@@ -10,11 +10,16 @@ if TYPE_CHECKING:
     from index.writer import IndexReport
 
 
+def count(number: int, word: str, plural: str | None = None) -> str:
+    """`1 issue`, `2 issues`: the number and the noun that agrees with it."""
+    return f"{number} {word if number == 1 else plural or word + 's'}"
+
+
 def sync_summary(report: IndexReport) -> str:
     """One line saying what a build or sync did, and how long it took."""
     verb = "Built" if report.rebuilt else "Synced"
     return printable(
-        f"{verb} {report.index_dir}: {report.issues} issues from {report.folder} — "
+        f"{verb} {report.index_dir}: {count(report.issues, 'issue')} from {report.folder} — "
         f"{report.added} added, {report.updated} updated, {report.removed} removed, "
         f"{report.unchanged} unchanged, {len(report.skipped)} skipped"
         + (f" ({report.kept_stale} kept stale)" if report.kept_stale else "")
@@ -47,8 +52,22 @@ def issue_lines(issue: dict[str, Any]) -> list[str]:
     return [printable(line) for line in lines]
 
 
-def stats_lines(stats: dict[str, Any]) -> list[str]:
-    """The figures of `index_stats`, aligned, with the newsletters by issue count."""
+def _ranked(title: str, counts: dict[str, int], top: int | None, more: str) -> list[str]:
+    """A heading and `count  name` lines, the first `top` of them, then how many were left out."""
+    if not counts:
+        return []
+    shown = list(counts.items())[:top] if top is not None else list(counts.items())
+    lines = [f"{title}:", *(f"  {n:>7}  {name}" for name, n in shown)]
+    if len(counts) > len(shown):
+        lines.append(f"  ... and {len(counts) - len(shown)} more{more}")
+    return lines
+
+
+def stats_lines(stats: dict[str, Any], top: int | None = None, more: str = "") -> list[str]:
+    """The figures of `index_stats`, aligned, with the newsletters and authors by issue count.
+
+    `top` keeps the first so many of each list; `more` follows the count of those left out.
+    """
     dates = f"{stats['first_date'] or '?'} to {stats['last_date'] or '?'}"
     sync = stats["last_sync"] or "never"
     if stats.get("writer"):
@@ -58,13 +77,13 @@ def stats_lines(stats: dict[str, Any]) -> list[str]:
     lines = [
         f"index:          {stats['index_dir']} (schema version {stats['schema_version']})",
         f"folder:         {stats['folder']}",
-        f"issues:         {stats['issues']} ({stats['stories']} stories) from {stats['files']}"
-        f" files, {stats['files_skipped']} skipped",
+        f"issues:         {stats['issues']} ({count(stats['stories'], 'story', 'stories')}) from"
+        f" {count(stats['files'], 'file')}, {stats['files_skipped']} skipped",
         f"dates:          {dates}",
         f"size on disk:   {_megabytes(stats['size_bytes'])}",
         f"last sync:      {sync}",
-        "newsletters:",
-        *(f"  {count:>7}  {name}" for name, count in stats["newsletters"].items()),
+        *_ranked("newsletters", stats["newsletters"], top, more),
+        *_ranked("authors", stats.get("authors", {}), top, more),
     ]
     return [printable(line) for line in lines]
 

@@ -57,6 +57,8 @@ class Skipped:
 
     path: str
     reason: str
+    # Skipped for this reason by the last sync too, and unchanged since (quiet runs leave it out).
+    known: bool = False
 
 
 @dataclass(frozen=True)
@@ -344,6 +346,12 @@ def _touch(target: Path) -> tuple[str, ...]:
     return ()
 
 
+def _skipped_before(plan: Plan, path: str, reason: str) -> bool:
+    """Whether the last sync skipped this file, unchanged since, for the same reason."""
+    record = plan.unchanged.get(path) or plan.touched.get(path)
+    return record is not None and record.error == reason
+
+
 def _issue_count(records: dict[str, FileRecord]) -> int:
     return sum(len(record.ids) for record in records.values())
 
@@ -359,7 +367,8 @@ def _report(
 ) -> IndexReport:
     counts = outcome.counts
     skipped = tuple(
-        Skipped(display_name(path), reason) for path, reason in sorted(outcome.skipped.items())
+        Skipped(display_name(path), reason, known=_skipped_before(plan, path, reason))
+        for path, reason in sorted(outcome.skipped.items())
     )
     unchanged = sum(1 for rel in [*plan.unchanged, *plan.touched] if rel not in outcome.skipped)
     return IndexReport(

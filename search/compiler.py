@@ -58,8 +58,11 @@ class Compiler:
         all_words_bonus: float,
         proximity_boost: float,
         proximity_slop: int,
+        match_all: bool = False,
     ) -> None:
         self.weights = weights
+        # Juxtaposed items all required (match="all"), not any of them with all ranked first.
+        self.match_all = match_all
         self.kind = kind
         self.all_words_bonus = all_words_bonus
         self.proximity_boost = proximity_boost
@@ -270,6 +273,8 @@ class Compiler:
             for text, count in counts.items()
         ]
         required = roles["required"]
+        if self.match_all:
+            return self.all_of(node, bare, required + optional, roles)
         scoring, scoring_text = self.optional_part(node, bare, optional, required=bool(required))
         core: Any = scoring
         if required:
@@ -281,6 +286,33 @@ class Compiler:
             return None, ""
         parts = [t for _, t in required] + ([scoring_text] if scoring_text else [])
         parts += [t for _, t in roles["excluded"]] + [t for _, t in roles["filter"]]
+        return core, _wrap_joined(parts, " ")
+
+    def all_of(
+        self,
+        node: Seq,
+        bare: list[Leaf],
+        scoring: list[Compiled],
+        roles: dict[str, list[Compiled]],
+    ) -> Compiled:
+        """match="all": every scoring item required; words near each other still rank higher.
+
+        Every hit has all the words, so today's all-words tier would be the same constant for
+        each: the order among them is the one match="any" gives them.
+        """
+        core: Any = _and([q for q, _ in scoring]) if scoring else None
+        # `+x` says nothing more when every item is required.
+        texts = [t[1:] if t.startswith("+") else t for _, t in scoring]
+        text = _wrap_joined(texts, " AND ") if texts else ""
+        near = self.proximity(node, bare)
+        if core is not None and near is not None:
+            core = wq.AndMaybe(core, near[0])
+            text = "(" + strip_outer(text) + "){" + near[1] + "}"
+        core = self.restrict(core, roles["filter"], roles["excluded"])
+        if core is None:
+            return None, ""
+        parts = ([text] if text else []) + [t for _, t in roles["excluded"]]
+        parts += [t for _, t in roles["filter"]]
         return core, _wrap_joined(parts, " ")
 
     def optional_part(

@@ -44,7 +44,7 @@ def build_hit(
     """
     texts = display_texts(stored)
     snippets = _snippets(texts, terms, phrases)
-    story_fields: dict[str, str] = {}
+    story_fields: dict[str, Any] = {}
     if story is not None:
         story_texts = display_texts(story)
         found = _snippets(story_texts, terms, phrases)

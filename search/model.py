@@ -46,6 +46,8 @@ class Hit:
     story_id: str = ""
     story_headline: str = ""
     story_link: str = ""
+    # Paths of byte-identical files this hit stands for (shown once, at its best-ranked copy).
+    also_at: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class Results:
     facets: dict[str, tuple[FacetCount, ...]] = field(default_factory=dict)
     sort: str = "relevance"
     stories: bool = False
+    match: str = "all"  # how the hits were found: "all" words, or "any" (asked for, or fallback)
 
     @property
     def pages(self) -> int:
@@ -83,6 +86,7 @@ class Results:
         data["pages"] = self.pages
         for hit in data["hits"]:
             hit["date"] = hit["date"].isoformat() if hit["date"] else None
+            hit["also_at"] = list(hit["also_at"])
             for snippet in hit["snippets"]:
                 snippet["spans"] = [[s["start"], s["end"]] for s in snippet["spans"]]
         data["facets"] = {

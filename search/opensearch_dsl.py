@@ -183,6 +183,14 @@ class DslCompiler(Compiler):
             for text, count in counts.items()
         ]
         required = roles["required"]
+        if self.match_all:
+            # match="all": every item required; words near each other still rank higher.
+            items = required + optional
+            every = all_of([q for q, _ in items]) if items else None
+            near = self.nearness(node, bare)
+            if every is not None and near:
+                every = {"bool": {"must": [every], "should": near}}
+            return self.restrict(every, roles["filter"], roles["excluded"]), ""
         scoring = self.scoring(node, bare, optional, required=bool(required))
         core: Any = scoring
         if required:
@@ -205,22 +213,27 @@ class DslCompiler(Compiler):
         if self.all_words_bonus > 0:
             tier = {"constant_score": {"filter": all_of(queries), "boost": self.all_words_bonus}}
             clauses.insert(0, tier)
-        words = [word for leaf in bare for word in leaf.tokens]
-        if len(bare) >= 2 and self.proximity_boost > 0:
-            targets = self.fields(node.field)
-            if node.field is None:
-                targets = [target for target in targets if target[1] in PROXIMITY_FIELDS]
-            clauses += [
-                {
-                    "match_phrase": {
-                        schema_name: {
-                            "query": " ".join(words),
-                            "slop": self.proximity_slop,
-                            "boost": self.proximity_boost * weight,
-                        }
-                    }
-                }
-                for schema_name, _, weight in targets
-            ]
+        clauses += self.nearness(node, bare)
         scored: Dsl = any_of(clauses)
         return scored
+
+    def nearness(self, node: Seq, bare: list[Leaf]) -> list[Dsl]:
+        """The proximity bonus: the bare words as a sloppy phrase in the proximity fields."""
+        if len(bare) < 2 or self.proximity_boost <= 0:
+            return []
+        words = [word for leaf in bare for word in leaf.tokens]
+        targets = self.fields(node.field)
+        if node.field is None:
+            targets = [target for target in targets if target[1] in PROXIMITY_FIELDS]
+        return [
+            {
+                "match_phrase": {
+                    schema_name: {
+                        "query": " ".join(words),
+                        "slop": self.proximity_slop,
+                        "boost": self.proximity_boost * weight,
+                    }
+                }
+            }
+            for schema_name, _, weight in targets
+        ]

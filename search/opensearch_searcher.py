@@ -20,8 +20,10 @@ from search.model import FacetCount, Results
 from search.opensearch_dsl import DslCompiler, author_filter, date_range, newsletter_filter
 from search.query import (
     ALL_WORDS_BONUS,
+    DEFAULT_MATCH,
     PROXIMITY_BOOST,
     PROXIMITY_SLOP,
+    check_match,
     parse_query,
 )
 from search.querytree import parse_tree
@@ -96,11 +98,13 @@ class OpenSearchSearcher:
         stories: bool = False,
         today: dt.date | None = None,
         timeout: float | None = DEFAULT_TIMEOUT,
+        match: str = DEFAULT_MATCH,
     ) -> Results:
         """As search.Searcher.search (same arguments, same Results); no spelling suggestion."""
         check_options(limit, page, sort, timeout)
+        check_match(match)
         today = today or dt.date.today()
-        parsed = parse_query(query, today=today, stories=stories)
+        parsed = parse_query(query, today=today, stories=stories, match=match)
         kind = KIND_STORY if stories else KIND_ISSUE
         filters: list[Any] = [{"term": {"kind": kind}}]
         window = date_range(since, until)
@@ -120,17 +124,11 @@ class OpenSearchSearcher:
             notes=parsed.notes,
             sort=sort,
             stories=stories,
+            match=match,
         )
         if parsed.is_empty:
             return empty
-        compiler = DslCompiler(
-            dict(DEFAULT_WEIGHTS),
-            kind=kind,
-            all_words_bonus=ALL_WORDS_BONUS,
-            proximity_boost=PROXIMITY_BOOST,
-            proximity_slop=PROXIMITY_SLOP,
-        )
-        core, _ = compiler.seq(parse_tree(query, today).tree, positive=True)
+        core = self._compile(query, today, kind, match)
         if core is None:
             return empty
         offset = (page - 1) * limit
@@ -149,6 +147,21 @@ class OpenSearchSearcher:
         answer = self._run(body)
         total = int(answer["hits"]["total"]["value"])
         notes = list(parsed.notes)
+        if match == "all" and not total and not answer.get("timed_out"):
+            # As search.Searcher: no document has all the words, so those with any of them.
+            anyway = parse_query(query, today=today, stories=stories, match="any")
+            loose = self._compile(query, today, kind, "any")
+            if loose is not None and anyway.explanation != parsed.explanation:
+                body["query"]["bool"]["must"] = [loose]
+                answer = self._run(body)
+                total = int(answer["hits"]["total"]["value"])
+                if total:
+                    parsed, match = anyway, "any"
+                    what = "story" if stories else "issue"
+                    notes = [
+                        *anyway.notes,
+                        f"no {what} has all the words: showing those with any of them",
+                    ]
         if answer.get("timed_out"):
             notes.append(
                 f"stopped after {timeout:g} s: hits and total are from part of the index "
@@ -178,7 +191,22 @@ class OpenSearchSearcher:
             facets=_facets(answer["aggregations"]) if facets else {},
             sort=sort,
             stories=stories,
+            match=match,
         )
+
+    @staticmethod
+    def _compile(query: str, today: dt.date, kind: str, match: str) -> Any:
+        """The query DSL of a query text (None: nothing to search for)."""
+        compiler = DslCompiler(
+            dict(DEFAULT_WEIGHTS),
+            kind=kind,
+            all_words_bonus=ALL_WORDS_BONUS,
+            proximity_boost=PROXIMITY_BOOST,
+            proximity_slop=PROXIMITY_SLOP,
+            match_all=match == "all",
+        )
+        core, _ = compiler.seq(parse_tree(query, today).tree, positive=True)
+        return core
 
     def _run(self, body: dict[str, Any]) -> Any:
         from opensearchpy.exceptions import RequestError

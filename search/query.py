@@ -1,12 +1,13 @@
 """The query language: query text -> whoosh query, its explanation, and what to highlight.
 
 Words
-    north korean troops     any of the words, over every text field (headline, standfirst, byline,
-                            body, brief headlines, briefs, sections, newsletter) with per-field
-                            boosts (DEFAULT_WEIGHTS). Documents with ALL the words always rank
-                            above those without (a constant ALL_WORDS_BONUS tier); among those,
-                            the words near each other in the headline or body rank higher (a
-                            sloppy phrase, PROXIMITY_SLOP words apart, PROXIMITY_BOOST). Stop
+    north korean troops     every word (match="all", the default), over every text field
+                            (headline, standfirst, byline, body, brief headlines, briefs,
+                            sections, newsletter) with per-field boosts (DEFAULT_WEIGHTS); the
+                            words near each other in the headline or body rank higher (a sloppy
+                            phrase, PROXIMITY_SLOP words apart, PROXIMITY_BOOST). With
+                            match="any", any of the words: documents with ALL of them always
+                            rank above those without (a constant ALL_WORDS_BONUS tier). Stop
                             words (the, of, ...) are dropped unless nothing else is left.
     U.S.  e-mail            a word the tokenizer splits is searched as a phrase of its parts.
     "north korean troops"   a phrase; "..."~3 lets up to 3 other words sit between its words.
@@ -20,8 +21,9 @@ Operators (upper case only: and/or/not are ordinary words)
     korea AND china         both; AND binds tighter than OR: `a AND b OR c` is `(a AND b) OR c`.
     korea OR china          either.  NOT china  is  -china.   (...)  groups.
     Juxtaposed items (`a b -c +d date:2024`) loosest of all: +/AND items must match, -/NOT items
-    must not, date items filter, and the other items score with the all-words tier (they must
-    match at least one unless some item is required).
+    must not, date items filter, and the other items must all match (match="all"), or with
+    match="any" score with the all-words tier (at least one must match unless some item is
+    required). The Searcher falls back to "any" when no document has all the words.
 
 Fields
     headline:korea  byline:lee  author:lee  body:  brief:  newsletter:  section:  standfirst:
@@ -46,8 +48,14 @@ Lenient reading
     dangling AND/OR/NOT are ignored: each such reading adds a note. An unknown field (`foo:bar`),
     an unreadable date, or a fuzzy distance above 2 raise QueryError saying where and what to do.
 
-Explanations (deterministic; words shown as the stems searched). `(a OR b){all words first}`
-is any of the items, those with all of them ranked first; `near "a b"~3` is the proximity bonus.
+Explanations (deterministic; words shown as the stems searched). `a AND b` is all of the items
+(match="all"); `(a OR b){all words first}` is any of them, those with all of them ranked first
+(match="any"); `near "a b"~3` is the proximity bonus. With match="all":
+    north korean troops
+        (north AND korean AND troop){near "north korean troops"~3}
+    +korea troops -china
+        (korea AND troop) -china
+With match="any":
     north korean troops
         (north OR korean OR troop){all words first; near "north korean troops"~3}
     +korea troops -china "kim jong un"~1
@@ -75,7 +83,9 @@ from search.querytree import parse_tree
 
 __all__ = [
     "ALL_WORDS_BONUS",
+    "DEFAULT_MATCH",
     "DEFAULT_WEIGHTS",
+    "MATCH_MODES",
     "NAME_FIELDS",
     "PROXIMITY_BOOST",
     "PROXIMITY_FIELDS",
@@ -83,6 +93,7 @@ __all__ = [
     "ParsedQuery",
     "TierQuery",
     "author_filter",
+    "check_match",
     "date_filter",
     "newsletter_filter",
     "parse_date_expression",
@@ -94,6 +105,15 @@ ALL_WORDS_BONUS = 1000.0
 # The sloppy-phrase clause that rewards query words near each other (where: PROXIMITY_FIELDS).
 PROXIMITY_BOOST = 1.0
 PROXIMITY_SLOP = 3  # other words allowed between consecutive query words
+# How juxtaposed words combine: "all" must match (notmuch, mu, FTS5, ripgrep habits) or "any".
+MATCH_MODES = ("all", "any")
+DEFAULT_MATCH = "all"
+
+
+def check_match(match: str) -> None:
+    """Refuse a match mode other than MATCH_MODES, with the choices."""
+    if match not in MATCH_MODES:
+        raise QueryError(f"Unknown match mode {match!r}: use one of {', '.join(MATCH_MODES)}.")
 
 
 @dataclass(frozen=True)
@@ -135,6 +155,7 @@ def parse_query(
     proximity_boost: float = PROXIMITY_BOOST,
     proximity_slop: int = PROXIMITY_SLOP,
     stories: bool = False,
+    match: str = DEFAULT_MATCH,
 ) -> ParsedQuery:
     """Parse query text (see the module docstring); bad input raises QueryError, nothing else.
 
@@ -143,8 +164,11 @@ def parse_query(
     module constants and exist for the relevance benchmark. An unknown field or negative value
     in `weights`, or a negative `proximity_slop`, is a programming error and raises ValueError.
     With `stories`, the query searches story documents: their own fields (index.fields), where
-    a brief's headline and text are the story's headline and body.
+    a brief's headline and text are the story's headline and body. `match` is "all" (every
+    juxtaposed item must match) or "any" (see the module docstring); another value raises
+    QueryError.
     """
+    check_match(match)
     if proximity_slop < 0:
         raise ValueError(f"proximity_slop must be 0 or more, not {proximity_slop}")
     if not text.strip():
@@ -155,6 +179,7 @@ def parse_query(
         all_words_bonus=all_words_bonus,
         proximity_boost=proximity_boost,
         proximity_slop=proximity_slop,
+        match_all=match == "all",
     )
     parsed = parse_tree(text, today or dt.date.today())
     query, explanation = compiler.seq(parsed.tree, positive=True)

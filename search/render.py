@@ -77,6 +77,9 @@ def results_lines(
         if hit.story_headline:
             link = f" <{hit.story_link}>" if hit.story_link else ""
             lines.append(Line(f"     ↳ {hit.story_headline}{link}"))
+        lines.extend(
+            Line(f"     also at: {printable(path, newlines=False)}") for path in hit.also_at
+        )
         lines.extend(Line(f"     {highlight(snippet, match)}") for snippet in hit.snippets)
         lines.append(Line(""))
     for name, counts in results.facets.items():
@@ -84,3 +87,15 @@ def results_lines(
             listed = printable(", ".join(f"{c.value} ({c.count})" for c in counts))
             lines.append(Line(f"{name}: {listed}"))
     return lines
+
+
+def _flat(text: str) -> str:
+    """Untrusted text on one line: runs of white space one space, the unprintable escaped."""
+    return " ".join(printable(text).split())
+
+
+def hit_line(hit: Hit) -> str:
+    """One hit on one tab-separated line: date, newsletter, headline, path (`notmuch search`)."""
+    date = hit.date.isoformat() if hit.date else "undated"
+    fields = (date, hit.newsletter or "?", hit.headline or "(no headline)", hit.path)
+    return "\t".join(_flat(field) for field in fields)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import time
@@ -20,11 +21,20 @@ from index.stopwords import STOP_WORDS
 from index.storage import open_index
 from index.store import writer_active
 from search import carry, matching
+from search.duplicates import Duplicates
 from search.expand import expand
+from search.filternotes import unknown_filter_notes
 from search.hits import build_hit
 from search.locate import default_index_dir
-from search.model import FacetCount, Results
-from search.query import ParsedQuery, author_filter, date_filter, newsletter_filter, parse_query
+from search.model import FacetCount, Hit, Results
+from search.query import (
+    DEFAULT_MATCH,
+    ParsedQuery,
+    author_filter,
+    date_filter,
+    newsletter_filter,
+    parse_query,
+)
 from search.scoring import weighting
 from search.suggest import suggest_query
 
@@ -34,6 +44,8 @@ FACETS = ("newsletter", "author", "month")
 _SUGGEST_BELOW = 3
 # Seconds a search may take before it answers with what it found so far (and says so).
 DEFAULT_TIMEOUT = 5.0
+# An issue's docnum -> its best-matching story's (docnum, score) (search/carry.py).
+StoriesOf = dict[int, tuple[int, float]]
 # Hits a page may hold: deeper lists are paged.
 MAX_LIMIT = 1000
 
@@ -74,6 +86,7 @@ class Searcher:
                     "indexed so far; sync the index again to finish it"
                 )
         stemming.register_table(opened.store / stemming.STEM_TABLE_NAME)
+        self._duplicates = Duplicates(opened.store, opened.generation)
 
     def __enter__(self) -> Searcher:
         return self
@@ -111,17 +124,20 @@ class Searcher:
         stories: bool = False,
         today: dt.date | None = None,
         timeout: float | None = DEFAULT_TIMEOUT,
+        match: str = DEFAULT_MATCH,
     ) -> Results:
         """Run a query and return one page of ranked hits (see `search.query` for the language).
 
         `total` counts every hit the query has, and the pages of `limit` hits cut exactly that
         list. With `sort` newest or oldest, hits run by date, the better match first on the same
         day, undated issues last. A search running past `timeout` seconds stops and answers from
-        what it has seen, with a note (None: no limit).
+        what it has seen, with a note (None: no limit). With `match` "all" (the default) every
+        word must match; when no document has them all, the hits are those of "any", with a
+        note, and `Results.match` says which mode found them.
         """
         check_options(limit, page, sort, timeout)
         deadline = None if timeout is None else time.monotonic() + timeout
-        parsed = parse_query(query, today=today, stories=stories)
+        parsed = parse_query(query, today=today, stories=stories, match=match)
         kind = KIND_STORY if stories else KIND_ISSUE
         filters: list[Any] = [wq.Term("kind", kind)]
         window = date_filter(since, until)
@@ -132,28 +148,37 @@ class Searcher:
         if author:
             filters.append(author_filter(author))
         if parsed.is_empty:
-            return _empty(parsed, page, limit, sort, stories)
+            return _empty(parsed, page, limit, sort, stories, match)
         expanded, expansion = expand(parsed.query, self._searcher.reader())
-        scores, complete = matching.collect(
-            self._searcher, expanded, matching.allowed(self._searcher, filters), deadline
+        matched, stories_of = self._matched(
+            query, expanded, filters, sort, deadline, today, stories, match
         )
-        stories_of: dict[int, tuple[int, float]] = {}
-        if not stories and scores:
-            # Issues are carried by their best-matching story (search/carry.py).
-            story_parsed = parse_query(query, today=today, stories=True)
-            if not story_parsed.is_empty:
-                story_query, _ = expand(story_parsed.query, self._searcher.reader())
-                stories_of = carry.best_stories(self._searcher, story_query, filters, deadline)
-                scores = carry.carried(scores, stories_of)
-        matched = matching.Matched(matching.order(self._searcher, scores, sort), complete)
+        fallback = None
+        if match == "all" and not matched.ranked and matched.complete:
+            fallback = self._any_words(parsed, today, stories, filters, sort, deadline)
+        if fallback is not None:
+            parsed, (expanded, expansion), (matched, stories_of) = fallback
+            match = "any"
+        # Byte-identical files are one issue: the best-ranked copy stands for the others.
+        collapsed = self._duplicates.collapse(self._searcher, matched.ranked)
+        matched = dataclasses.replace(matched, ranked=collapsed.ranked)
         total = len(matched.ranked)
         notes = [*parsed.notes, *expansion.notes]
+        if fallback is not None:
+            what = "story" if stories else "issue"
+            notes.append(f"no {what} has all the words: showing those with any of them")
         if self._partial_note:
             notes.insert(0, self._partial_note)
         if not matched.complete:
             notes.append(
                 f"stopped after {timeout:g} s: hits and total are from part of the index "
                 "(narrow the query, or allow more time)"
+            )
+        if not total and (newsletter or author):
+            notes.extend(
+                unknown_filter_notes(
+                    self._searcher, filters[0], newsletter, author, self._facet_label
+                )
             )
         offset = (page - 1) * limit
         last_page = max(1, -(-total // limit))
@@ -173,11 +198,13 @@ class Searcher:
             )
             for n, (docnum, score) in enumerate(matched.ranked[offset : offset + limit])
         )
+        if collapsed.also:
+            hits = tuple(self._with_copies(hit, collapsed.also) for hit in hits)
         suggestion = None
         if total < _SUGGEST_BELOW and parsed.words:
 
             def count(text: str) -> int:
-                again = parse_query(text, today=today, stories=stories)
+                again = parse_query(text, today=today, stories=stories, match=match)
                 if again.is_empty:
                     return 0
                 query, _ = expand(again.query, self._searcher.reader())
@@ -196,6 +223,7 @@ class Searcher:
             facets=self._facets(matched.ranked) if facets else {},
             sort=sort,
             stories=stories,
+            match=match,
         )
 
     def _story(self, best: tuple[int, float] | None, issue: int) -> dict[str, Any] | None:
@@ -211,6 +239,59 @@ class Searcher:
         issue_id = self._searcher.stored_fields(issue).get("id")
         # The story must belong to the issue (search/carry.py relies on document order).
         return stored if stored.get("issue_id") == issue_id else None
+
+    def _matched(
+        self,
+        query: str,
+        expanded: Any,
+        filters: list[Any],
+        sort: str,
+        deadline: float | None,
+        today: dt.date | None,
+        stories: bool,
+        match: str,
+    ) -> tuple[matching.Matched, StoriesOf]:
+        """The documents a compiled query matches, ranked; issues carried by their best story."""
+        scores, complete = matching.collect(
+            self._searcher, expanded, matching.allowed(self._searcher, filters), deadline
+        )
+        stories_of: StoriesOf = {}
+        if not stories and scores:
+            # Issues are carried by their best-matching story (search/carry.py).
+            story_parsed = parse_query(query, today=today, stories=True, match=match)
+            if not story_parsed.is_empty:
+                story_query, _ = expand(story_parsed.query, self._searcher.reader())
+                stories_of = carry.best_stories(self._searcher, story_query, filters, deadline)
+                scores = carry.carried(scores, stories_of)
+        return matching.Matched(matching.order(self._searcher, scores, sort), complete), stories_of
+
+    def _with_copies(self, hit: Hit, also: dict[int, list[int]]) -> Hit:
+        """The hit with the paths of the identical files it stands for."""
+        docnum = self._searcher.document_number(id=hit.id)
+        copies = also.get(docnum, [])
+        if not copies:
+            return hit
+        paths = tuple(str(self._searcher.stored_fields(other).get("path", "")) for other in copies)
+        return dataclasses.replace(hit, also_at=paths)
+
+    def _any_words(
+        self,
+        strict: ParsedQuery,
+        today: dt.date | None,
+        stories: bool,
+        filters: list[Any],
+        sort: str,
+        deadline: float | None,
+    ) -> tuple[ParsedQuery, tuple[Any, Any], tuple[matching.Matched, StoriesOf]] | None:
+        """The any-word reading of a query that matched nothing with all words, if it finds any."""
+        parsed = parse_query(strict.text, today=today, stories=stories, match="any")
+        if parsed.is_empty or parsed.explanation == strict.explanation:
+            return None
+        expanded = expand(parsed.query, self._searcher.reader())
+        found = self._matched(
+            strict.text, expanded[0], filters, sort, deadline, today, stories, "any"
+        )
+        return (parsed, expanded, found) if found[0].ranked else None
 
     def _facets(self, ranked: list[tuple[int, float]]) -> dict[str, tuple[FacetCount, ...]]:
         # whoosh's grouping, run over exactly the matched documents (a set filter on Every).
@@ -330,7 +411,9 @@ class Searcher:
         )
 
 
-def _empty(parsed: ParsedQuery, page: int, limit: int, sort: str, stories: bool) -> Results:
+def _empty(
+    parsed: ParsedQuery, page: int, limit: int, sort: str, stories: bool, match: str
+) -> Results:
     return Results(
         query=parsed.text,
         total=0,
@@ -341,6 +424,7 @@ def _empty(parsed: ParsedQuery, page: int, limit: int, sort: str, stories: bool)
         notes=parsed.notes,
         sort=sort,
         stories=stories,
+        match=match,
     )
 
 

@@ -15,3 +15,15 @@ def shared_corpus() -> Path:
     if not SHARED_CORPUS.is_dir():
         pytest.skip("shared corpus not present beside the repository")
     return SHARED_CORPUS
+
+
+@pytest.fixture(scope="session")
+def habits_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of the hand-written archive for CLI tests (built once; tests must not write)."""
+    from index import build_index
+    from tests.search.conftest import write_archive
+
+    root = tmp_path_factory.mktemp("habits")
+    index_dir = root / "index"
+    build_index(write_archive(root), index_dir)
+    return index_dir

@@ -111,7 +111,7 @@ def test_malformed_query_is_misuse(indexed: Path) -> None:
 
 def test_no_hits_goes_to_stderr(indexed: Path) -> None:
     result = CliRunner().invoke(main, ["search", "zeppelin", "--index-dir", str(indexed)])
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # nothing matched, as grep says it
     assert result.stdout == ""
     assert "No issues match 'zeppelin'." in result.stderr
 
@@ -120,7 +120,7 @@ def test_explain_and_suggestion(indexed: Path) -> None:
     result = CliRunner().invoke(
         main, ["search", "harbor", "--explain", "--index-dir", str(indexed)]
     )
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # no hit, only a suggestion
     assert result.stdout.startswith("Did you mean: harbour?")
     assert result.stderr.startswith("Query: ")
 

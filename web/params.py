@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from search import QueryError
+from search.query import DEFAULT_MATCH, MATCH_MODES
 from search.searcher import SORTS
 
 DEFAULT_LIMIT = 10
@@ -33,6 +34,7 @@ class SearchParams:
     since: dt.date | None = None
     until: dt.date | None = None
     stories: bool = False
+    match: str = DEFAULT_MATCH  # all words (as on the command line), or any of them
 
     @property
     def filtered(self) -> bool:
@@ -50,6 +52,7 @@ class SearchParams:
             "since": self.since,
             "until": self.until,
             "stories": self.stories,
+            "match": self.match,
         }
 
     def url(self, path: str = "/", **changes: Any) -> str:
@@ -106,6 +109,9 @@ def read_params(params: Mapping[str, str]) -> SearchParams:
     sort = params.get("sort", "").strip() or "relevance"
     if sort not in SORTS:
         raise QueryError(f"Unknown sort {sort[:40]!r}: use one of {', '.join(SORTS)}.")
+    match = params.get("match", "").strip().lower() or DEFAULT_MATCH
+    if match not in MATCH_MODES:
+        raise QueryError(f"match must be one of {', '.join(MATCH_MODES)}, not {match[:40]!r}.")
     stories = params.get("stories", "").strip().lower()
     if stories not in _FLAG_VALUES:
         raise QueryError(f"stories must be 1 or 0, not {stories[:40]!r}.")
@@ -121,4 +127,5 @@ def read_params(params: Mapping[str, str]) -> SearchParams:
         since=since,
         until=until,
         stories=_FLAG_VALUES[stories],
+        match=match,
     )

@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 import cli
 from cli import main
 from index.store import write_lock
-from tests.index.sync_helpers import issue_relpath, write_archive, write_issue
+from tests.index.sync_helpers import age, issue_relpath, write_archive, write_issue
 
 
 def _index(*args: str, env: dict[str, str] | None = None) -> Result:
@@ -118,7 +118,10 @@ def test_an_old_index_says_to_rebuild(folder: Path, tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_progress_shows_count_rate_and_eta(capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_shows_count_rate_and_eta(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "120")  # a wide terminal: the whole bar fits
     progress = cli._Progress(enabled=True)
     progress(1, 4, "a/one.txt")
     progress(4, 4, "a/four.txt")
@@ -149,3 +152,41 @@ def test_an_interrupted_sync_says_what_was_kept(
     result = _index(str(folder), "--index-dir", str(tmp_path / "index"))
     assert (result.exit_code, result.stdout) == (130, "")
     assert "Interrupted; the index keeps what was last committed" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("path", "columns", "shown"),
+    [
+        ("business/001.txt", 80, "  business/001.txt"),
+        ("business/a-long-file-name-from-a-feed-2024-10-11.txt", 100, "  business/a-long"),
+        ("business/a-long-file-name-from-a-feed-2024-10-11.txt", 90, "  a-long-file-name-from"),
+        (
+            "b/a-very-very-long-file-name-from-a-feed-2024-10-11.txt",
+            70,
+            "  a-very-very-…4-10-11.txt",
+        ),
+        ("b/bad\x1b[31mname.txt", 80, "  b/bad\\x1b[31mname.txt"),
+    ],
+)
+def test_progress_line_shows_the_file_name_within_the_width(
+    path: str, columns: int, shown: str
+) -> None:
+    line = cli._progress_line(5, 2226, 30.2, 70, path, columns)
+    assert len(line) < columns
+    assert shown in line
+    assert line.startswith("Indexing ") and "5/2226 files  30 files/s  ETA 1:10" in line
+
+
+def test_quiet_sync_prints_nothing_when_nothing_is_new(folder: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    (folder / "broken.txt").write_bytes(b"\x00\x01\x02" * 100)
+    age(folder)  # files just written are read again on the next sync (their mtime is racy)
+    first = _index(str(folder), "--index-dir", str(index_dir), "-q")
+    assert (first.exit_code, first.stdout) == (0, "")
+    assert first.stderr == "skipped broken.txt: binary file\n"
+    again = _index(str(folder), "--index-dir", str(index_dir), "-q")
+    assert (again.exit_code, again.stdout, again.stderr) == (0, "", "")
+    # Without -q the summary still names the skipped file.
+    loud = _index(str(folder), "--index-dir", str(index_dir))
+    assert "skipped broken.txt: binary file" in loud.stderr
+    assert "5 issues from" in loud.stderr

@@ -71,7 +71,8 @@ def test_the_stats_command_prints_text_and_json(built: tuple[Path, Path]) -> Non
     assert f"folder:         {folder.resolve()}" in lines
     assert "issues:         10 (10 stories) from 11 files, 1 skipped" in lines
     assert "dates:          2024-01-01 to 2024-10-10" in lines
-    assert lines[-3:] == [
+    start = lines.index("newsletters:") + 1
+    assert lines[start : start + 3] == [
         "        4  Harbour Dispatch",
         "        3  Green Ledger",
         "        3  The Circuit",
@@ -97,3 +98,58 @@ def test_the_stats_command_explains_a_missing_or_damaged_index(
     rebuild = f"newsletter-search index {folder.resolve()} --rebuild --index-dir {index_dir}"
     assert rebuild in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_stats_lists_the_top_newsletters_and_all_with_all(
+    built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, index_dir = built
+    monkeypatch.setattr("cli.STATS_TOP", 2)
+    runner = CliRunner()
+    top = runner.invoke(main, ["stats", "--index-dir", str(index_dir)]).stdout.splitlines()
+    start = top.index("newsletters:")
+    assert top[start : start + 4] == [
+        "newsletters:",
+        "        4  Harbour Dispatch",
+        "        3  Green Ledger",
+        "  ... and 1 more (--all lists them)",
+    ]
+    every = runner.invoke(main, ["stats", "--all", "--index-dir", str(index_dir)])
+    lines = every.stdout.splitlines()
+    start = lines.index("newsletters:")
+    assert lines[start + 3] == "        3  The Circuit"
+    assert not any("more (--all" in line for line in lines)
+
+
+def test_stats_count_authors_and_agree_in_number() -> None:
+    from index.render import count, stats_lines
+
+    assert (count(1, "issue"), count(2, "issue"), count(1, "story", "stories")) == (
+        "1 issue",
+        "2 issues",
+        "1 story",
+    )
+    stats = {
+        "index_dir": "/i",
+        "schema_version": 2,
+        "folder": "/f",
+        "issues": 1,
+        "stories": 1,
+        "files": 1,
+        "files_skipped": 0,
+        "first_date": None,
+        "last_date": None,
+        "size_bytes": 10,
+        "last_sync": "2024-01-01",
+        "last_sync_complete": True,
+        "newsletters": {"Haskell Weekly": 1},
+        "authors": {"Ada Byron": 3, "Alan Turing": 2, "Grace Hopper": 1},
+    }
+    lines = stats_lines(stats, 2, " (--all)")
+    assert "issues:         1 (1 story) from 1 file, 0 skipped" in lines
+    assert lines[-4:] == [
+        "authors:",
+        "        3  Ada Byron",
+        "        2  Alan Turing",
+        "  ... and 1 more (--all)",
+    ]

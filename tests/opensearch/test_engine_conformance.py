@@ -47,6 +47,8 @@ QUERIES = [
     "brief:chart",
     "headline:(port strike)",
     "-headline:strike port",
+    # no issue has every word: both fall back to any word, with the same note
+    "flood zyzzyva",
     # booleans
     "rate AND bank",
     "heat OR chip",
@@ -75,6 +77,8 @@ OPTIONS: list[dict[str, object]] = [
     {"newsletter": "Harbour Dispatch"},
     {"author": "Sunniva Dahl"},
     {"author": "sunniva dahl", "stories": True},
+    {"match": "any"},
+    {"match": "any", "stories": True},
 ]
 
 

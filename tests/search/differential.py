@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import traceback
+from pathlib import Path
 from typing import Any
 
 from search import Results, Searcher
@@ -35,11 +37,19 @@ def compare(
     problems: dict[str, str] = {}
     try:
         full = searcher.search(
-            text, limit=len(expected) + 50, sort=sort, today=today, **search_options
+            # The oracle reads juxtaposed words as any of them.
+            text,
+            limit=len(expected) + 50,
+            sort=sort,
+            today=today,
+            match="any",
+            **search_options,
         )
     except Exception as error:  # the product must not raise on a valid query
         # Nothing else can be checked: every aspect fails (and none passes by default).
-        return dict.fromkeys(ASPECTS, f"raises {type(error).__name__}: {error}")
+        where = traceback.extract_tb(error.__traceback__)[-3:]
+        at = " <- ".join(f"{Path(f.filename).name}:{f.lineno}" for f in reversed(where))
+        return dict.fromkeys(ASPECTS, f"raises {type(error).__name__}: {error} (at {at})")
     ids = [hit.id for hit in full.hits]
     # A prefix or fuzzy pattern naming too many words is cut to the most frequent ones, with a
     # note (issue 15 defect 6): then the hits are a part of the oracle's set, and the total is
@@ -84,7 +94,7 @@ def _pages(
     while True:
         try:
             results = searcher.search(
-                text, limit=limit, page=page, sort=sort, today=today, **options
+                text, limit=limit, page=page, sort=sort, today=today, match="any", **options
             )
         except Exception as error:
             return [f"<{type(error).__name__} on page {page}>"]

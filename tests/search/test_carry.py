@@ -69,7 +69,7 @@ def digests(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_digest_holding_the_item_ranks_first_and_shows_it(digests: Path) -> None:
     with Searcher(digests) as searcher:
-        results = searcher.search("lighthouse lamp rust", timeout=None)
+        results = searcher.search("lighthouse lamp rust", timeout=None, match="any")
     assert [hit.id for hit in results.hits] == [
         "2024-01-08-digest.txt",
         "2024-01-15-digest.txt",

@@ -37,7 +37,8 @@ TODAY = D(2024, 11, 13)  # a Wednesday: "last week" is 2024-11-04..2024-11-10
 
 
 def parse(text: str, **kwargs: Any) -> ParsedQuery:
-    return parse_query(text, today=TODAY, **kwargs)
+    """The any-word reading unless `match` says otherwise (the all-word tests ask for it)."""
+    return parse_query(text, today=TODAY, **{"match": "any", **kwargs})
 
 
 def walk(query: Any) -> Iterator[Any]:
@@ -120,6 +121,35 @@ def of_type(query: Any, kind: type) -> list[Any]:
 )
 def test_explanation(text: str, explanation: str) -> None:
     assert parse(text).explanation == explanation
+
+
+@pytest.mark.parametrize(
+    ("text", "explanation"),
+    [
+        ("north korean troops", '(north AND korean AND troop){near "north korean troops"~3}'),
+        ("korea", "korea"),
+        ("+korea troops -china", "(korea AND troop) -china"),
+        ('korea "kim jong un"', 'korea AND "kim jong un"'),
+        ("korea OR japan", "korea OR japan"),
+        ("headline:(north korea)", '(headline:north AND headline:korea){near "north korea"~3}'),
+        ("korea date:2024", "korea date:2024-01-01..2024-12-31"),
+        ("the day of victory", '(day AND victori){near "day victory"~3}'),
+    ],
+)
+def test_explanation_all_words(text: str, explanation: str) -> None:
+    assert parse(text, match="all").explanation == explanation
+
+
+def test_all_words_is_the_default() -> None:
+    assert (
+        parse_query("korea troops", today=TODAY).explanation
+        == parse("korea troops", match="all").explanation
+    )
+
+
+def test_unknown_match_mode() -> None:
+    with pytest.raises(QueryError, match="use one of all, any"):
+        parse("korea", match="most")
 
 
 def test_explanation_is_deterministic() -> None:

@@ -41,7 +41,29 @@ def test_phrase_beats_scattered_words(archive_index: Path) -> None:
 
 def test_all_words_rank_first(archive_index: Path) -> None:
     # Only STRIKE has both words; FLOODS mentions strike talks, nothing of ferries.
-    assert ids(archive_index, "strike ferry") == [STRIKE, FLOODS]
+    assert ids(archive_index, "strike ferry", match="any") == [STRIKE, FLOODS]
+
+
+def test_all_words_by_default(archive_index: Path) -> None:
+    # FLOODS mentions strike talks but no ferry: by default every word must match.
+    results = search(archive_index, "strike ferry")
+    assert [hit.id for hit in results.hits] == [STRIKE]
+    assert (results.total, results.match, results.notes) == (1, "all", ())
+    assert ids(archive_index, "strike ferry", match="all") == [STRIKE]
+
+
+def test_no_issue_with_all_words_falls_back_to_any(archive_index: Path) -> None:
+    # No issue speaks of both floods and chips: the any-word hits, said in a note.
+    results = search(archive_index, "flood chip")
+    assert [hit.id for hit in results.hits] == [FLOODS, PUMPS, CHIPS]
+    assert [hit.id for hit in results.hits] == ids(archive_index, "flood chip", match="any")
+    assert results.match == "any"
+    assert results.notes == ("no issue has all the words: showing those with any of them",)
+
+
+def test_unknown_match_mode_is_a_query_error(archive_index: Path) -> None:
+    with pytest.raises(QueryError, match="use one of all, any"):
+        search(archive_index, "flood", match="some")
 
 
 def test_stemming_finds_other_forms(archive_index: Path) -> None:
@@ -174,3 +196,17 @@ def test_missing_index(tmp_path: Path) -> None:
     with pytest.raises(IndexMissingError, match="No index at") as caught:
         Searcher(tmp_path / "none")
     assert caught.value.remedy == "build" and caught.value.exit_code == 1
+
+
+def test_unknown_filter_names_get_the_closest_known_ones(archive_index: Path) -> None:
+    results = search(archive_index, "strike", newsletter="Harbor Dispach", author="Okafr")
+    assert results.total == 0
+    assert results.notes == (
+        "no newsletter is called 'Harbor Dispach' (did you mean Harbour Dispatch?)",
+        "no author is called 'Okafr' (did you mean Dev Okafor?)",
+    )
+    # A known name that simply has no hit for this query says nothing of names.
+    assert search(archive_index, "chips", newsletter="Green Ledger").notes == ()
+    assert search(archive_index, "strike", newsletter="zzz").notes == (
+        "no newsletter is called 'zzz'",
+    )

@@ -123,6 +123,7 @@ def test_hostile_query_is_escaped_everywhere(client: TestClient) -> None:
             "The start date 2025-01-01 is after the end date 2024-01-01.",
         ),
         ({"q": "flood", "stories": "maybe"}, "stories must be 1 or 0"),
+        ({"q": "flood", "match": "most"}, "match must be one of all, any"),
         ({"q": "x" * 1001}, "The query is 1001 characters long; at most 1000."),
         ({"q": "foo:bar"}, "foo"),
     ],
@@ -170,6 +171,8 @@ def test_api_without_query_is_a_400(client: TestClient) -> None:
             {"q": "rate", "author": "Callum Rees", "since": "2024-11-01", "until": "2024-12-31"},
             ["rate", "--author", "Callum Rees", "--since", "2024-11-01", "--until", "2024-12-31"],
         ),
+        ({"q": "flood storm"}, ["flood", "storm"]),
+        ({"q": "flood storm", "match": "any"}, ["flood", "storm", "--match", "any"]),
     ],
 )
 def test_api_search_is_the_cli_json(
