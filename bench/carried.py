@@ -59,10 +59,13 @@ def issue_parts(engine: Any, text: str) -> dict[str, Parts]:
     from index.fields import KIND_ISSUE, KIND_STORY
     from search.query import ALL_WORDS_BONUS, parse_query
 
-    plain = {"all_words_bonus": 0.0}
-    tiered_i = _scored(engine, parse_query(text).query, KIND_ISSUE, ISSUE_POOL, "id")
+    # Any word, with the all-words tier: the documents holding every word rank first, in the
+    # order the default (match="all") gives them; a known item's issue holds them all.
+    tiered: dict[str, Any] = {"match": "any"}
+    plain: dict[str, Any] = {"match": "any", "all_words_bonus": 0.0}
+    tiered_i = _scored(engine, parse_query(text, **tiered).query, KIND_ISSUE, ISSUE_POOL, "id")
     plain_i = _scored(engine, parse_query(text, **plain).query, KIND_ISSUE, ISSUE_POOL, "id")
-    story = parse_query(text, stories=True).query
+    story = parse_query(text, stories=True, **tiered).query
     tiered_s = _scored(engine, story, KIND_STORY, STORY_POOL, "issue_id")
     story_plain = parse_query(text, stories=True, **plain).query
     plain_s = _scored(engine, story_plain, KIND_STORY, STORY_POOL, "issue_id")

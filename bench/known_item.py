@@ -201,8 +201,9 @@ def _verify(searcher: Any, query: str, runs: dict[str, list[list[str]]]) -> list
     """Differences between the engine-level product rankings and `Searcher.search`'s top 10."""
     from bench.carried import ISSUES, STORIES
 
-    issues = [hit.id for hit in searcher.search(query, limit=10, timeout=None).hits]
-    found = searcher.search(query, limit=STORY_HITS, stories=True, timeout=None)
+    options: dict[str, Any] = {"timeout": None, "match": "any"}  # as bench.carried ranks
+    issues = [hit.id for hit in searcher.search(query, limit=10, **options).hits]
+    found = searcher.search(query, limit=STORY_HITS, stories=True, **options)
     stories = _first_issues([hit.issue_id for hit in found.hits])[:10]
     notes = []
     if runs[ISSUES][-1][:10] != issues:

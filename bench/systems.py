@@ -234,7 +234,8 @@ class OurIndex:
                 text = sanitize_query(self.collection.queries[qid])
                 started = time.perf_counter()
                 # No timeout: a loaded machine must not cut a long question's matches short.
-                results = searcher.search(text, limit=LIMIT, timeout=None)
+                # Judged queries are questions in prose: ranked any-word retrieval.
+                results = searcher.search(text, limit=LIMIT, timeout=None, match="any")
                 times.append(time.perf_counter() - started)
                 rankings[qid] = [self.doc_ids[hit.id] for hit in results.hits]
         return Run(rankings, self.index_seconds, 1000 * statistics.fmean(times))
@@ -261,7 +262,8 @@ def rank_only(
         engine.weighting = settings.weighting()
         for qid in collection.judged:
             text = sanitize_query(collection.queries[qid])
-            parsed = settings.query(parse_query(text, **settings.parse_options(text)))
+            options = {"match": "any", **settings.parse_options(text)}
+            parsed = settings.query(parse_query(text, **options))
             if parsed.is_empty:
                 rankings[qid] = []
                 continue

@@ -14,19 +14,33 @@ from typing import Any
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from index.analysis import name_analyzer, text_analyzer
-from index.fields import KIND_ISSUE, KIND_STORY, analyzer_of, schema_field, schema_text_fields
+from index.fields import (
+    BY_NAME,
+    KIND_ISSUE,
+    KIND_STORY,
+    analyzer_of,
+    logical_name,
+    schema_field,
+    schema_text_fields,
+)
 from index.model import Issue
 
-SCHEMA_VERSION = 2
+# 3: a headline is indexed in front of its text (index.fields `opened_by`).
+SCHEMA_VERSION = 3
+# whoosh stores `_stored_<field>` in place of the indexed value when a document gives both.
+STORED_PREFIX = "_stored_"
 
 __all__ = [
     "KIND_ISSUE",
     "KIND_STORY",
     "SCHEMA_VERSION",
+    "STORED_PREFIX",
     "author_keys",
     "build_schema",
     "documents",
     "newsletter_key",
+    "opened",
+    "opened_fields",
     "story_id",
     "story_parts",
 ]
@@ -102,14 +116,40 @@ def story_parts(doc_id: str) -> tuple[str, int] | None:
     return issue_id, int(position)
 
 
-def _texts(kind: str, **values: str) -> dict[str, str]:
-    """Logical text fields -> the schema fields of `kind` (index.fields) that hold them."""
+def opened_fields() -> tuple[str, ...]:
+    """The schema text fields indexed with another field's text in front of their own."""
+    return tuple(
+        name for name in schema_text_fields() if BY_NAME[logical_name(name)].opened_by is not None
+    )
+
+
+def opened(lead: str, text: str) -> str:
+    """The indexed text of a field that `lead` opens (index.fields `opened_by`)."""
+    return f"{lead}\n{text}" if lead and text else lead or text
+
+
+def _texts(kind: str, items: dict[str, str] | None = None, **values: str) -> dict[str, str]:
+    """Logical text fields -> the schema fields of `kind` (index.fields) that hold them.
+
+    A field opened by another is indexed with that field's text in front and stored as written,
+    under STORED_PREFIX; for a list field, `items` gives its indexed text, opened item by item.
+    """
     out: dict[str, str] = {}
     for name, value in values.items():
         field = schema_field(name, kind)
         if field is None:
             raise ValueError(f"{kind} documents have no {name!r} field")
         out[field] = value
+        lead_name = BY_NAME[name].opened_by
+        if lead_name is None:
+            continue
+        if BY_NAME[name].list_valued:
+            indexed = (items or {})[name]
+        else:
+            indexed = opened(values.get(lead_name, ""), value)
+        if indexed != value:
+            out[field] = indexed
+            out[STORED_PREFIX + field] = value
     return out
 
 
@@ -128,6 +168,7 @@ def documents(issue: Issue) -> Iterator[dict[str, Any]]:
             brief_headlines="\n".join(brief.headline for brief in issue.briefs),
             briefs="\n".join(brief.text for brief in issue.briefs if brief.text),
             sections="\n".join(issue.sections),
+            items={"briefs": "\n".join(opened(b.headline, b.text) for b in issue.briefs)},
         ),
         "id": issue.id,
         "kind": KIND_ISSUE,

@@ -11,10 +11,10 @@ import datetime as dt
 from types import TracebackType
 from typing import Any
 
-from index.engines.opensearch_engine import DEFAULT_URL, connect
+from index.engines.opensearch_engine import DEFAULT_URL, connect, written
 from index.errors import IndexMissingError, IndexUnusableError, IssueNotFoundError, QueryError
 from index.fields import DEFAULT_WEIGHTS, KIND_ISSUE, KIND_STORY
-from index.schema import story_parts
+from index.schema import opened_fields, story_parts
 from search.hits import build_hit
 from search.model import FacetCount, Results
 from search.opensearch_dsl import DslCompiler, author_filter, date_range, newsletter_filter
@@ -42,9 +42,15 @@ _SORTS: dict[str, list[Any]] = {
 }
 
 
+_WRITTEN = frozenset(written(name) for name in opened_fields())
+
+
 def _stored(source: dict[str, Any]) -> dict[str, Any]:
     """A hit's `_source` as whoosh's stored fields look (search.hits.build_hit reads those)."""
-    stored = dict(source)
+    stored = {key: value for key, value in source.items() if key not in _WRITTEN}
+    for name in opened_fields():
+        if written(name) in source:
+            stored[name] = source[written(name)]
     if stored.get("date"):
         stored["date"] = dt.datetime.fromisoformat(stored["date"])
     return stored

@@ -28,7 +28,9 @@ Operators (upper case only: and/or/not are ordinary words)
 Fields
     headline:korea  byline:lee  author:lee  body:  brief:  newsletter:  section:  standfirst:
     headline:(north korea)  headline:"north korea"  -byline:smith
-    `brief:` searches brief headlines and brief texts; `author:` is `byline:`. Field names are
+    `brief:` searches brief headlines and brief texts; `author:` is `byline:`. A headline is
+    indexed at the start of the text it heads, so `body:` (and `brief:`) find its words too,
+    as in the article a reader sees (the first line, then the text). Field names are
     case-insensitive; `headline: korea` (with a space) is read as headline:korea, with a note.
     A word ending in a colon (`Update: troops`) and a URL (`https://...`) are plain text.
 

@@ -26,6 +26,7 @@ Fields
   headline:strike  author:lee  body:  brief:  section:  newsletter:  standfirst:
   headline:(port strike)  headline:"port strike"  -author:smith
   Fields: {KNOWN_FIELDS_TEXT}.
+  A headline opens the text it heads: body: (and brief:) find the headline's words too.
 
 Dates (filters)
   date:2024-11-05  date:2024-11  date:2024  date:2024-10-01..2024-11-30  date:>2024-06-01

@@ -34,11 +34,19 @@ from index.errors import (
 from index.model import Issue
 from index.parse import DEFAULT_MAX_BYTES
 from index.scan import plan_sync
-from index.schema import SCHEMA_VERSION, documents
+from index.schema import SCHEMA_VERSION, STORED_PREFIX, documents, opened_fields
 from index.state import FileRecord
 from index.writer import IndexReport, Skipped, read_source
 
-__all__ = ["DEFAULT_URL", "connect", "files_index", "index_body", "sync_opensearch", "to_source"]
+__all__ = [
+    "DEFAULT_URL",
+    "connect",
+    "files_index",
+    "index_body",
+    "sync_opensearch",
+    "to_source",
+    "written",
+]
 
 DEFAULT_URL = "http://127.0.0.1:9200"
 LOCK_ID = "lock"
@@ -91,6 +99,9 @@ def index_body(shards: int = 1, replicas: int = 0) -> dict[str, Any]:
                 "issue_headline": stored_only,
                 "link": stored_only,
                 "extra": stored_only,
+                # A text field's value as written, where its indexed text has its headline in
+                # front (index.fields `opened_by`).
+                **{written(name): {"type": "text", "index": False} for name in opened_fields()},
             },
         },
     }
@@ -126,7 +137,14 @@ def to_source(doc: dict[str, Any]) -> dict[str, Any]:
     names = [name for name in str(source.pop("authors", "")).split(",") if name.strip()]
     source["authors"] = [name.lower() for name in names]
     source["author_names"] = names
+    for key in [key for key in source if key.startswith(STORED_PREFIX)]:
+        source[written(key.removeprefix(STORED_PREFIX))] = source.pop(key)
     return source
+
+
+def written(field: str) -> str:
+    """The `_source` key of a text field's value as written (the indexed one is `field`)."""
+    return f"{field}_as_written"
 
 
 def _issue_actions(index: str, issues: Iterable[Issue]) -> Iterator[dict[str, Any]]:

@@ -6,7 +6,14 @@ import datetime as dt
 
 from index.fields import schema_text_fields
 from index.model import Brief, Issue
-from index.schema import KIND_ISSUE, KIND_STORY, build_schema, documents, story_parts
+from index.schema import (
+    KIND_ISSUE,
+    KIND_STORY,
+    STORED_PREFIX,
+    build_schema,
+    documents,
+    story_parts,
+)
 
 ISSUE = Issue(
     id="letters/2024-05-01.txt",
@@ -34,13 +41,23 @@ def test_issue_then_lead_then_briefs() -> None:
     ]
     issue, lead, ferry, market = docs
     assert issue["brief_headlines"] == "Ferry back\nMarket day"
-    assert issue["briefs"] == "The ferry runs again."
-    assert (lead["story_headline"], lead["story_body"]) == ("Spring at last", "The lead story.")
-    assert (ferry["story_headline"], ferry["story_body"], ferry["story_byline"]) == (
+    # Headlines open the text they head, in what is indexed; stored is the text as written.
+    assert issue["briefs"] == "Ferry back\nThe ferry runs again.\nMarket day"
+    assert issue["_stored_briefs"] == "The ferry runs again."
+    assert issue["body"] == "Spring at last\nThe lead story."
+    assert issue["_stored_body"] == "The lead story."
+    assert (lead["story_headline"], lead["story_body"], lead["_stored_story_body"]) == (
+        "Spring at last",
+        "Spring at last\nThe lead story.",
+        "The lead story.",
+    )
+    assert (ferry["story_headline"], ferry["_stored_story_body"], ferry["story_byline"]) == (
         "Ferry back",
         "The ferry runs again.",
         "Bo Wu",
     )
+    assert ferry["story_body"] == "Ferry back\nThe ferry runs again."
+    assert market["story_body"] == "Market day" and "_stored_story_body" in market
     assert ferry["link"] == "https://x.test/f"
     assert market["story_sections"] == "ALSO KNOW"
     assert all(d["issue_id"] == ISSUE.id and d["month"] == "2024-05" for d in docs)
@@ -69,6 +86,12 @@ def test_story_ids_split_back_into_issue_and_position() -> None:
 
 
 def test_every_document_field_is_in_the_schema() -> None:
-    names = set(build_schema().names())
+    schema = build_schema()
+    names = set(schema.names())
     for doc in documents(ISSUE):
-        assert set(doc) <= names
+        assert set(doc) - names == {key for key in doc if key.startswith(STORED_PREFIX)}, (
+            "only stored copies are not fields"
+        )
+        for key in doc:
+            if key.startswith(STORED_PREFIX):
+                assert schema[key.removeprefix(STORED_PREFIX)].stored

@@ -22,6 +22,7 @@ Semantics (documented there, restated here as code):
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -186,6 +187,24 @@ def oracle_of(folder: Path) -> Oracle:
     return Oracle(issues)
 
 
+def _first_copies(issues: list[Issue]) -> dict[str, str]:
+    """Issue id -> the first id of its copies: the same place in files of the same bytes."""
+    paths = sorted({issue.path for issue in issues})
+    digests: dict[str, str] = {}
+    for path in paths:
+        try:
+            digests[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except OSError:
+            continue
+    places: dict[tuple[str, int], list[str]] = {}
+    seen: dict[str, int] = {}
+    for issue in sorted(issues, key=lambda issue: (issue.path, issue.id)):
+        place = seen[issue.path] = seen.get(issue.path, -1) + 1
+        if issue.path in digests:
+            places.setdefault((digests[issue.path], place), []).append(issue.id)
+    return {issue_id: min(ids) for ids in places.values() if len(ids) > 1 for issue_id in ids}
+
+
 def _term(name: str, word: str) -> str:
     return word if name in NAME_FIELDS else stem(word)
 
@@ -201,6 +220,18 @@ class Oracle:
         for issue in self.issues:
             for fields in documents(issue):
                 self._add(fields)
+        self._first_copy = _first_copies(self.issues)
+
+    def canonical(self, doc_id: str) -> str:
+        """The id standing for every copy of a document in byte-identical files.
+
+        The product shows such copies once (whichever ranks best): results are compared on
+        these ids.
+        """
+        issue_id, sep, position = doc_id.rpartition("::")
+        if sep and position.isdigit():
+            return f"{self._first_copy.get(issue_id, issue_id)}::{position}"
+        return self._first_copy.get(doc_id, doc_id)
 
     def _add(self, fields: dict[str, Any]) -> None:
         when = fields.get("date")
