@@ -24,7 +24,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from index.budget import DEFAULT_FILE_TIMEOUT
-from index.errors import EXIT_INTERRUPTED, EXIT_NO_MATCH, NewsletterSearchError
+from index.errors import (
+    EXIT_INTERRUPTED,
+    EXIT_NO_MATCH,
+    IssueNotFoundError,
+    NewsletterSearchError,
+)
 from index.safetext import printable
 from search.query import DEFAULT_MATCH, MATCH_MODES
 from search.searcher import DEFAULT_TIMEOUT
@@ -651,11 +656,21 @@ def similar_command(
 @click.argument("path_or_id")
 @click.option("--index-dir", envvar="NEWSLETTER_SEARCH_INDEX", help=INDEX_DIR_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print the parse as JSON.")
-def show_command(path_or_id: str, index_dir: str | None, as_json: bool) -> None:
-    """Show how a file (or an indexed issue, by id) is parsed: every field."""
-    from index import describe_issues
+@click.option(
+    "--raw",
+    is_flag=True,
+    help="Print the source text instead (an mbox's message alone), control characters escaped.",
+)
+def show_command(path_or_id: str, index_dir: str | None, as_json: bool, raw: bool) -> None:
+    """Show how a file (or an indexed issue or story, by id) is parsed: every field."""
+    from index import describe_issues, source_text
     from search.locate import default_index_dir
 
+    if raw:
+        with _errors(index_dir):
+            text = source_text(path_or_id, index_dir or default_index_dir())
+        click.echo(printable(text), nl=not text.endswith("\n"))
+        return
     with _errors(index_dir):
         issues = describe_issues(path_or_id, index_dir or default_index_dir())
     if as_json:
@@ -670,6 +685,32 @@ def show_command(path_or_id: str, index_dir: str | None, as_json: bool) -> None:
             click.echo("")
         for line in issue_lines(issue):
             click.echo(line)
+
+
+@main.command("open")
+@click.argument("path_or_id")
+@click.option("--index-dir", envvar="NEWSLETTER_SEARCH_INDEX", help=INDEX_DIR_HELP)
+@click.option(
+    "--link", is_flag=True, help="Open a story's link (its web page) instead of its file."
+)
+def open_command(path_or_id: str, index_dir: str | None, link: bool) -> None:
+    """Open an issue's source file (by id or path) with the system's opener."""
+    from index import describe_issues
+    from index.inspection import locate
+    from search.locate import default_index_dir
+
+    with _errors(index_dir):
+        where = index_dir or default_index_dir()
+        if link:
+            found = describe_issues(path_or_id, where)[0]
+            target = str(found.get("link") or "")
+            if not target.startswith(("https://", "http://")):
+                raise IssueNotFoundError(f"{path_or_id!r} has no web link to open.")
+        else:
+            target = str(locate(path_or_id, where).path)
+        click.echo(f"Opening {printable(target, newlines=False)}", err=True)
+        if click.launch(target) != 0:
+            raise NewsletterSearchError("The system's opener failed (is one installed?).")
 
 
 @main.command("stats")

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
         NothingIndexedError,
         QueryError,
     )
-    from index.inspection import describe_issues, index_stats, issue_to_json
+    from index.inspection import describe_issues, index_stats, issue_to_json, source_text
     from index.model import Brief, Issue
     from index.parse import detect_format, parse_file, parse_issue
     from index.schema import SCHEMA_VERSION
@@ -43,6 +43,7 @@ _WHERE = {
     "describe_issues": "index.inspection",
     "index_stats": "index.inspection",
     "issue_to_json": "index.inspection",
+    "source_text": "index.inspection",
     "SCHEMA_VERSION": "index.schema",
     "NewsletterSearchError": "index.errors",
     "IssueReadError": "index.errors",
@@ -79,6 +80,7 @@ __all__ = [
     "issue_to_json",
     "parse_file",
     "parse_issue",
+    "source_text",
     "sync_index",
     "sync_opensearch",
 ]

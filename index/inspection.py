@@ -15,7 +15,8 @@ from whoosh import sorting
 from index.budget import DEFAULT_FILE_TIMEOUT, FileTimeout, TimeLimit
 from index.errors import IndexMissingError, IndexUnusableError, IssueNotFoundError, IssueReadError
 from index.model import Issue
-from index.parse import parse_file
+from index.parse import detect_format, parse_file
+from index.readers.mail import mbox_message
 from index.schema import KIND_ISSUE, story_id, story_parts
 from index.state import REBUILD_HINT, FileRecord
 from index.storage import open_index
@@ -41,14 +42,22 @@ def _records(index_dir: Path) -> tuple[Path, dict[str, FileRecord]]:
     return Path(opened.manifest.folder or "."), opened.state.files
 
 
-def describe_issues(
-    path_or_id: str, index_dir: str | os.PathLike[str] | None = None
-) -> list[dict[str, Any]]:
-    """How a file parses (all its issues), or how the indexed issue or story with this id does."""
+@dataclasses.dataclass(frozen=True)
+class Located:
+    """A file to read for `show`, and what in it was asked for."""
+
+    path: Path
+    root: Path | None  # the indexed folder, when the file is in it (ids are relative to it)
+    wanted: str | None  # the issue id asked for (None: every issue of the file)
+    story: tuple[str, int] | None  # (issue id, position) when a story id was given
+
+
+def locate(path_or_id: str, index_dir: str | os.PathLike[str] | None = None) -> Located:
+    """The file of a path, or of an indexed issue's or story's id; IssueNotFoundError if none."""
     candidate = Path(path_or_id).expanduser()
     root: Path | None = None
     wanted: str | None = None
-    story: tuple[str, int] | None = None  # (issue id, position) when a story id was given
+    story: tuple[str, int] | None = None
     if index_dir is not None:
         try:
             folder, records = _records(Path(index_dir).expanduser().resolve())
@@ -70,12 +79,21 @@ def describe_issues(
             f"{path_or_id!r} is neither a file nor the id of an indexed issue. Give a file path, "
             "or an issue or story id as search results show them."
         )
+    return Located(candidate.resolve(), root, wanted, story)
+
+
+def describe_issues(
+    path_or_id: str, index_dir: str | os.PathLike[str] | None = None
+) -> list[dict[str, Any]]:
+    """How a file parses (all its issues), or how the indexed issue or story with this id does."""
+    found = locate(path_or_id, index_dir)
     try:
         with TimeLimit(DEFAULT_FILE_TIMEOUT):  # the indexer's limit, so `show` never hangs either
-            issues = parse_file(candidate.resolve(), root or candidate.resolve().parent)
+            issues = parse_file(found.path, found.root or found.path.parent)
     except FileTimeout:
         reason = f"took longer than {DEFAULT_FILE_TIMEOUT:g} s to read"
-        raise IssueReadError(str(candidate.resolve()), reason) from None
+        raise IssueReadError(str(found.path), reason) from None
+    story, wanted = found.story, found.wanted
     if story is not None:
         for issue in issues:
             if issue.id == story[0] and story[1] <= len(issue.briefs):
@@ -83,6 +101,25 @@ def describe_issues(
         raise IssueNotFoundError(f"{path_or_id!r}: the file no longer holds that story.")
     chosen = [i for i in issues if i.id == wanted] if wanted and "#" in wanted else issues
     return [issue_to_json(issue) for issue in chosen or issues]
+
+
+def source_text(path_or_id: str, index_dir: str | os.PathLike[str] | None = None) -> str:
+    """The source text of a file, or of an indexed issue or story: an mbox gives its message.
+
+    Bytes that are not UTF-8 are replaced; the text is untrusted (escape it before showing it).
+    """
+    found = locate(path_or_id, index_dir)
+    if not found.path.is_file():
+        raise IssueReadError(str(found.path), "not a regular file")
+    issue_id = found.story[0] if found.story else found.wanted
+    try:
+        if issue_id and detect_format(found.path, found.root or found.path.parent) == "mbox":
+            _, _, ordinal = issue_id.rpartition("#")
+            if ordinal.isdigit():
+                return mbox_message(found.path, int(ordinal)).decode("utf-8", errors="replace")
+        return found.path.read_bytes().decode("utf-8", errors="replace")
+    except OSError as error:
+        raise IssueReadError(str(found.path), error.strerror or "cannot be read") from error
 
 
 def story_to_json(issue: Issue, position: int) -> dict[str, Any]:

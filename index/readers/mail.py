@@ -13,7 +13,7 @@ import re
 from email.message import EmailMessage, Message
 from pathlib import Path
 
-from index.errors import IssueReadError
+from index.errors import IssueNotFoundError, IssueReadError
 from index.readers.decode import decode_bytes, message_bytes
 from index.readers.draft import Draft
 from index.readers.html_reader import extract_html
@@ -145,6 +145,18 @@ _ESCAPED_FROM = re.compile(rb"^>(>*From )", re.M)
 def unescape_from(raw: bytes) -> bytes:
     """A message from an mbox with its body's ">From " escaping undone."""
     return _ESCAPED_FROM.sub(rb"\1", raw)
+
+
+def mbox_message(path: Path, ordinal: int) -> bytes:
+    """The `ordinal`-th message (1-based, as issue ids count) of an mbox, as it was sent."""
+    box = mailbox.mbox(path, create=False)
+    try:
+        for n, key in enumerate(box.iterkeys(), start=1):
+            if n == ordinal:
+                return unescape_from(box.get_bytes(key))
+    finally:
+        box.close()
+    raise IssueNotFoundError(f"{path} holds no message {ordinal}.")
 
 
 def read_mbox(path: Path, data: bytes, shown: str) -> list[Draft]:
