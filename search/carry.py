@@ -17,6 +17,7 @@ from whoosh import query as wq
 
 from index.fields import KIND_ISSUE, KIND_STORY
 from search import matching
+from search.evaluate import Evaluator
 
 # What a best story's score counts for beside its issue's own. With queries of several words the
 # all-words tier does most of the work (a story holding every word adds 1000 x this weight, above
@@ -37,6 +38,7 @@ def best_stories(
     story_query: Any,
     filters: list[Any],
     deadline: float | None,
+    evaluator: Evaluator | None = None,
 ) -> dict[int, tuple[int, float]]:
     """Issue docnum -> (its best-matching story's docnum, that story's score).
 
@@ -45,7 +47,7 @@ def best_stories(
     """
     story_filters = [wq.Term("kind", KIND_STORY), *filters[1:]]
     scores, _ = matching.collect(
-        searcher, story_query, matching.allowed(searcher, story_filters), deadline
+        searcher, story_query, matching.allowed(searcher, story_filters), deadline, evaluator
     )
     issues = issue_docnums(searcher)
     best: dict[int, tuple[int, float]] = {}

@@ -96,7 +96,8 @@ def newsletter_filter(name: str) -> Any:
 
 def author_filter(name: str) -> Any:
     """An author by full name (case- and space-insensitive), or by all the words of the byline."""
-    key = author_keys((name,))
+    # `authors` holds lower-cased names (whoosh's KEYWORD lowercase, OpenSearch's too).
+    key = author_keys((name,)).lower()
     if not key:
         raise QueryError("Empty author name: give the author to search for.")
     exact = wq.Term("authors", key)

@@ -2,9 +2,9 @@
 
 whoosh's own collectors skip blocks by score quality and count separately, which miscounted
 totals on real archives and crashed on date filters (an assertion in its intersection matcher's
-quality skipping). Here every matching document is stepped through and scored, as whoosh itself
-does when it needs the current match, so the total is the length of the very list that pages are
-cut from: a total and its pages cannot disagree.
+quality skipping). Here every matching document is scored (a term at a time: search/evaluate.py),
+so the total is the length of the very list that pages are cut from: a total and its pages cannot
+disagree.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import Any
 
 from whoosh import query as wq
 
-# How often (in matched documents) the deadline is looked at.
-_CHECK_EVERY = 512
+from search.evaluate import Evaluator, Timeout
+
 # A date that sorts after every real one: undated documents come last in either direction.
 _UNDATED = float("inf")
 
@@ -36,24 +36,30 @@ def allowed(searcher: Any, filters: list[Any]) -> set[int]:
 
 
 def collect(
-    searcher: Any, query: Any, within: set[int], deadline: float | None
+    searcher: Any,
+    query: Any,
+    within: set[int],
+    deadline: float | None,
+    evaluator: Evaluator | None = None,
 ) -> tuple[dict[int, float], bool]:
-    """Score every document that matches `query` and is in `within`; stop at `deadline`."""
+    """Score every document that matches `query` and is in `within`; stop at `deadline`.
+
+    Scored a term at a time (search/evaluate.py); pass the searcher's `evaluator` to reuse the
+    field lengths it has read.
+    """
+    evaluator = evaluator or Evaluator()
     scores: dict[int, float] = {}
     context = searcher.context(needs_current=True, weighting=searcher.weighting, top_query=query)
-    seen = 0
     for subsearcher, offset in searcher.leaf_searchers():
         if deadline is not None and time.monotonic() > deadline:
             return scores, False
-        matcher = query.matcher(subsearcher, context)
-        while matcher.is_active():
-            docnum = matcher.id() + offset
-            if docnum in within:
-                scores[docnum] = float(matcher.score())
-            matcher.next()
-            seen += 1
-            if deadline is not None and seen % _CHECK_EVERY == 0 and time.monotonic() > deadline:
-                return scores, False
+        try:
+            found = evaluator.scores(query, subsearcher, context, deadline)
+        except Timeout:
+            return scores, False
+        for docnum, score in found.items():
+            if docnum + offset in within:
+                scores[docnum + offset] = score
     return scores, True
 
 
@@ -86,8 +92,13 @@ def order(searcher: Any, scores: dict[int, float], sort: str) -> list[tuple[int,
 
 
 def run(
-    searcher: Any, query: Any, filters: list[Any], sort: str, deadline: float | None
+    searcher: Any,
+    query: Any,
+    filters: list[Any],
+    sort: str,
+    deadline: float | None,
+    evaluator: Evaluator | None = None,
 ) -> Matched:
     """Every document matching `query` within `filters`, ordered by `sort`."""
-    scores, complete = collect(searcher, query, allowed(searcher, filters), deadline)
+    scores, complete = collect(searcher, query, allowed(searcher, filters), deadline, evaluator)
     return Matched(order(searcher, scores, sort), complete)

@@ -68,11 +68,9 @@ def newsletter_filter(name: str) -> Dsl:
 
 
 def author_filter(name: str) -> Dsl:
-    """An author by full name, or by all the words of the byline (search.filters' semantics).
-
-    Like whoosh's, the full-name key is compared as given (`authors` holds lower-cased names).
-    """
-    key = author_keys((name,))
+    """An author by full name, or by all the words of the byline (search.filters' semantics)."""
+    # `authors` holds lower-cased names (whoosh's KEYWORD lowercase, OpenSearch's too).
+    key = author_keys((name,)).lower()
     if not key:
         raise QueryError("Empty author name: give the author to search for.")
     bylines = [_all_words(f, name) for kind in KINDS if (f := schema_field("byline", kind))]

@@ -22,6 +22,7 @@ from index.storage import open_index
 from index.store import writer_active
 from search import carry, matching
 from search.duplicates import Duplicates
+from search.evaluate import Evaluator
 from search.expand import expand
 from search.filternotes import unknown_filter_notes
 from search.hits import build_hit
@@ -87,6 +88,8 @@ class Searcher:
                 )
         stemming.register_table(opened.store / stemming.STEM_TABLE_NAME)
         self._duplicates = Duplicates(opened.store, opened.generation)
+        # Field lengths read once per segment, for every search of this snapshot.
+        self._evaluator = Evaluator()
 
     def __enter__(self) -> Searcher:
         return self
@@ -208,7 +211,10 @@ class Searcher:
                 if again.is_empty:
                     return 0
                 query, _ = expand(again.query, self._searcher.reader())
-                return len(matching.run(self._searcher, query, filters, "relevance", None).ranked)
+                found = matching.run(
+                    self._searcher, query, filters, "relevance", None, self._evaluator
+                )
+                return len(found.ranked)
 
             suggestion = suggest_query(self._searcher, parsed, total, count, kind)
         return Results(
@@ -253,7 +259,11 @@ class Searcher:
     ) -> tuple[matching.Matched, StoriesOf]:
         """The documents a compiled query matches, ranked; issues carried by their best story."""
         scores, complete = matching.collect(
-            self._searcher, expanded, matching.allowed(self._searcher, filters), deadline
+            self._searcher,
+            expanded,
+            matching.allowed(self._searcher, filters),
+            deadline,
+            self._evaluator,
         )
         stories_of: StoriesOf = {}
         if not stories and scores:
@@ -261,7 +271,9 @@ class Searcher:
             story_parsed = parse_query(query, today=today, stories=True, match=match)
             if not story_parsed.is_empty:
                 story_query, _ = expand(story_parsed.query, self._searcher.reader())
-                stories_of = carry.best_stories(self._searcher, story_query, filters, deadline)
+                stories_of = carry.best_stories(
+                    self._searcher, story_query, filters, deadline, self._evaluator
+                )
                 scores = carry.carried(scores, stories_of)
         return matching.Matched(matching.order(self._searcher, scores, sort), complete), stories_of
 
@@ -384,7 +396,9 @@ class Searcher:
                 query=label, total=0, page=1, limit=limit, hits=(), stories=kind == KIND_STORY
             )
         filters = [wq.Term("kind", kind), wq.Not(wq.Term("id", doc["id"]))]
-        ranked = matching.run(self._searcher, wq.Or(picked), filters, "relevance", None).ranked
+        ranked = matching.run(
+            self._searcher, wq.Or(picked), filters, "relevance", None, self._evaluator
+        ).ranked
         highlight = {
             name: frozenset(term for term, _ in key_terms)
             for name in DEFAULT_WEIGHTS

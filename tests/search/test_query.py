@@ -845,3 +845,17 @@ def test_module_docstring_examples_hold() -> None:
     assert len(examples) == 4
     for query, explanation in examples:
         assert parse(query).explanation == explanation
+
+
+def test_author_filter_matches_the_full_name_key_whatever_the_case() -> None:
+    # A document known to be by Bo Wu through its `authors` key alone (no byline words to fall
+    # back on): the key is indexed lower-cased, so the filter must ask for it lower-cased.
+    index = RamStorage().create_index(build_schema(), indexname=f"authors-{os.getpid()}")
+    writer = index.writer()
+    writer.add_document(id="a", kind=KIND_ISSUE, authors="Bo Wu", body="ferry")
+    writer.add_document(id="b", kind=KIND_ISSUE, authors="Ann Lee", body="ferry")
+    writer.commit()
+    with index.searcher() as opened:
+        for name in ("Bo Wu", "bo wu", "BO  WU"):
+            found = opened.docs_for_query(author_filter(name))
+            assert [opened.stored_fields(n)["id"] for n in found] == ["a"], name
