@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import os
 import time
 from pathlib import Path
@@ -11,23 +12,22 @@ from types import TracebackType
 from typing import Any
 
 from whoosh import query as wq
-from whoosh import sorting
 
 from index import stemming
 from index.errors import IssueNotFoundError, QueryError
-from index.fields import DEFAULT_WEIGHTS, KIND_ISSUE, KIND_STORY, NAME_FIELDS, schema_field
+from index.fields import KIND_ISSUE, KIND_STORY
 from index.schema import story_parts
-from index.stopwords import STOP_WORDS
 from index.storage import open_index
 from index.store import writer_active
 from search import carry, matching
 from search.duplicates import Duplicates
 from search.evaluate import Evaluator
 from search.expand import expand
+from search.facets import FACETS, facet_counts, facet_label
 from search.filternotes import unknown_filter_notes
 from search.hits import build_hit
 from search.locate import default_index_dir
-from search.model import FacetCount, Hit, Results
+from search.model import Hit, Results
 from search.query import (
     DEFAULT_MATCH,
     ParsedQuery,
@@ -37,10 +37,11 @@ from search.query import (
     parse_query,
 )
 from search.scoring import weighting
+from search.similar import similar_to
 from search.suggest import suggest_query
+from search.undated import Undated
 
 SORTS = ("relevance", "newest", "oldest")
-FACETS = ("newsletter", "author", "month")
 # When fewer hits than this are found, a spelling suggestion is looked for.
 _SUGGEST_BELOW = 3
 # Seconds a search may take before it answers with what it found so far (and says so).
@@ -90,6 +91,7 @@ class Searcher:
         self._duplicates = Duplicates(opened.store, opened.generation)
         # Field lengths read once per segment, for every search of this snapshot.
         self._evaluator = Evaluator()
+        self._undated = Undated()
 
     def __enter__(self) -> Searcher:
         return self
@@ -177,10 +179,20 @@ class Searcher:
                 f"stopped after {timeout:g} s: hits and total are from part of the index "
                 "(narrow the query, or allow more time)"
             )
+        if window is not None and matched.complete:
+            left_out = self._undated.note(
+                self._searcher, expanded, filters, window, deadline, self._evaluator
+            )
+            if left_out:
+                notes.append(left_out)
         if not total and (newsletter or author):
             notes.extend(
                 unknown_filter_notes(
-                    self._searcher, filters[0], newsletter, author, self._facet_label
+                    self._searcher,
+                    filters[0],
+                    newsletter,
+                    author,
+                    functools.partial(facet_label, self._searcher),
                 )
             )
         offset = (page - 1) * limit
@@ -226,7 +238,7 @@ class Searcher:
             explanation=parsed.explanation,
             notes=tuple(notes),
             suggestion=suggestion,
-            facets=self._facets(matched.ranked) if facets else {},
+            facets=facet_counts(self._searcher, matched.ranked) if facets else {},
             sort=sort,
             stories=stories,
             match=match,
@@ -305,46 +317,6 @@ class Searcher:
         )
         return (parsed, expanded, found) if found[0].ranked else None
 
-    def _facets(self, ranked: list[tuple[int, float]]) -> dict[str, tuple[FacetCount, ...]]:
-        # whoosh's grouping, run over exactly the matched documents (a set filter on Every).
-        counted = self._searcher.search(
-            wq.Every(),
-            filter={docnum for docnum, _ in ranked},
-            limit=1,
-            groupedby={
-                "newsletter": sorting.FieldFacet("newsletter_key"),
-                "author": sorting.FieldFacet("authors", allow_overlap=True),
-                "month": sorting.FieldFacet("month"),
-            },
-            maptype=sorting.Count,
-        )
-        out: dict[str, tuple[FacetCount, ...]] = {}
-        for name in FACETS:
-            counts: dict[Any, int] = counted.groups(name)
-            labelled = [
-                FacetCount(self._facet_label(name, key), count)
-                for key, count in counts.items()
-                if key not in (None, "", b"")
-            ]
-            if name == "month":
-                labelled.sort(key=lambda c: c.value, reverse=True)
-            else:
-                labelled.sort(key=lambda c: (-c.count, c.value))
-            out[name] = tuple(labelled)
-        return out
-
-    def _facet_label(self, name: str, key: Any) -> str:
-        value = key.decode("utf-8") if isinstance(key, bytes) else str(key)
-        if name == "newsletter":
-            doc = self._searcher.document(newsletter_key=value)
-            return str(doc["newsletter"]) if doc else value
-        if name == "author":
-            doc = self._searcher.document(authors=value)
-            for author in str((doc or {}).get("authors", "")).split(","):
-                if author.strip().lower() == value:
-                    return author.strip()
-        return value
-
     def document(self, id_or_path: str) -> dict[str, Any]:
         """The stored fields of one issue (by id or source path) or story (by story id)."""
         doc = self._searcher.document(id=id_or_path)
@@ -368,61 +340,7 @@ class Searcher:
         """
         if not 1 <= limit <= MAX_LIMIT:
             raise QueryError(f"limit must be 1 to {MAX_LIMIT}.")
-        doc = self.document(id_or_path)
-        kind = doc.get("kind", KIND_ISSUE)
-        scores: dict[str, float] = {}
-        for name in ("headline", "body", "brief_headlines", "briefs"):
-            field = schema_field(name, kind)
-            text = (doc.get(field) or "") if field else ""
-            if not text:
-                continue
-            # Ask for more than needed: stop words and numbers say nothing of what an issue is
-            # about, yet in short texts they rank high.
-            for term, score in self._searcher.key_terms_from_text(field, text, numterms=terms * 2):
-                if term not in STOP_WORDS and not term.isdigit() and len(term) > 1:
-                    scores[term] = scores.get(term, 0.0) + float(score)
-        key_terms = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:terms]
-        picked = [
-            wq.Term(field, term, boost=weight * score)
-            for term, score in key_terms
-            for name, weight in DEFAULT_WEIGHTS.items()
-            if name not in NAME_FIELDS
-            and weight > 0
-            and (field := schema_field(name, kind)) is not None
-        ]
-        label = f"similar:{doc['id']}"
-        if not picked:
-            return Results(
-                query=label, total=0, page=1, limit=limit, hits=(), stories=kind == KIND_STORY
-            )
-        filters = [wq.Term("kind", kind), wq.Not(wq.Term("id", doc["id"]))]
-        ranked = matching.run(
-            self._searcher, wq.Or(picked), filters, "relevance", None, self._evaluator
-        ).ranked
-        highlight = {
-            name: frozenset(term for term, _ in key_terms)
-            for name in DEFAULT_WEIGHTS
-            if name not in NAME_FIELDS
-        }
-        hits = tuple(
-            build_hit(
-                self._searcher.stored_fields(docnum),
-                score=score,
-                rank=n + 1,
-                terms=highlight,
-                phrases=(),
-            )
-            for n, (docnum, score) in enumerate(ranked[:limit])
-        )
-        return Results(
-            query=label,
-            total=len(hits),
-            page=1,
-            limit=limit,
-            hits=hits,
-            explanation="key terms: " + " ".join(term for term, _ in key_terms),
-            stories=kind == KIND_STORY,
-        )
+        return similar_to(self._searcher, self.document(id_or_path), limit, terms, self._evaluator)
 
 
 def _empty(

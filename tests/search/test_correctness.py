@@ -293,3 +293,22 @@ def test_date_sort_reads_dates_per_segment(tmp_path: Path) -> None:
         assert ids == ["dated-1", "dated-0", "undated-0", "undated-1", "undated-2"]
         ids = [searcher.stored_fields(d)["id"] for d, _ in order(searcher, scores, "oldest")]
         assert ids == ["dated-0", "dated-1", "undated-0", "undated-1", "undated-2"]
+
+
+def test_a_date_filter_says_how_many_undated_issues_it_left_out(
+    segmented: tuple[Path, Path],
+) -> None:
+    _, index_dir = segmented
+    # notes.txt speaks of the harbour strike but has no date: --since cannot place it.
+    dated = search(index_dir, "strike harbour", since=dt.date(2024, 1, 1))
+    assert "harbour-dispatch/notes.txt" not in [hit.id for hit in dated.hits]
+    note = "1 undated issue matching the query was left out by the date filter"
+    assert note in dated.notes
+    assert note not in search(index_dir, "strike harbour").notes  # no date filter, nothing out
+    assert not any(
+        "undated" in n for n in search(index_dir, "ferry", since=dt.date(2024, 1, 1)).notes
+    )
+    code, _, err = _cli(
+        "search", "--index-dir", str(index_dir), "strike", "harbour", "--since", "2024-01-01"
+    )
+    assert code == 0 and f"Note: {note}" in err
