@@ -32,17 +32,22 @@ def facet_counts(
     out: dict[str, tuple[FacetCount, ...]] = {}
     for name in FACETS:
         counts: dict[Any, int] = counted.groups(name)
-        labelled = [
-            FacetCount(facet_label(searcher, name, key), count)
-            for key, count in counts.items()
-            if key not in (None, "", b"")
-        ]
-        if name == "month":
-            labelled.sort(key=lambda c: c.value, reverse=True)
-        else:
-            labelled.sort(key=lambda c: (-c.count, c.value))
-        out[name] = tuple(labelled)
+        out[name] = in_order(
+            name,
+            [
+                FacetCount(facet_label(searcher, name, key), count)
+                for key, count in counts.items()
+                if key not in (None, "", b"")
+            ],
+        )
     return out
+
+
+def in_order(name: str, counts: list[FacetCount]) -> tuple[FacetCount, ...]:
+    """A facet's counts as shown: months newest first, the others most frequent first."""
+    if name == "month":
+        return tuple(sorted(counts, key=lambda c: c.value, reverse=True))
+    return tuple(sorted(counts, key=lambda c: (-c.count, c.value)))
 
 
 def facet_label(searcher: Any, name: str, key: Any) -> str:
@@ -59,4 +64,4 @@ def facet_label(searcher: Any, name: str, key: Any) -> str:
     return value
 
 
-__all__ = ["FACETS", "facet_counts", "facet_label"]
+__all__ = ["FACETS", "facet_counts", "facet_label", "in_order"]

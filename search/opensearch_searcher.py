@@ -15,6 +15,7 @@ from index.engines.opensearch_engine import DEFAULT_URL, connect, written
 from index.errors import IndexMissingError, IndexUnusableError, IssueNotFoundError, QueryError
 from index.fields import DEFAULT_WEIGHTS, KIND_ISSUE, KIND_STORY
 from index.schema import opened_fields, story_parts
+from search.facets import FACETS, in_order
 from search.hits import build_hit
 from search.model import FacetCount, Results
 from search.opensearch_dsl import DslCompiler, author_filter, date_range, newsletter_filter
@@ -27,7 +28,7 @@ from search.query import (
     parse_query,
 )
 from search.querytree import parse_tree
-from search.searcher import DEFAULT_TIMEOUT, FACETS, check_options
+from search.searcher import DEFAULT_TIMEOUT, check_options
 
 __all__ = ["OpenSearchSearcher"]
 
@@ -278,14 +279,12 @@ def _label(name: str, bucket: dict[str, Any]) -> str:
 def _facets(aggregations: dict[str, Any]) -> dict[str, tuple[FacetCount, ...]]:
     out: dict[str, tuple[FacetCount, ...]] = {}
     for name in FACETS:
-        counts = [
-            FacetCount(_label(name, bucket), int(bucket["doc_count"]))
-            for bucket in aggregations[name]["buckets"]
-            if bucket["key"] not in (None, "")
-        ]
-        if name == "month":
-            counts.sort(key=lambda c: c.value, reverse=True)
-        else:
-            counts.sort(key=lambda c: (-c.count, c.value))
-        out[name] = tuple(counts)
+        out[name] = in_order(
+            name,
+            [
+                FacetCount(_label(name, bucket), int(bucket["doc_count"]))
+                for bucket in aggregations[name]["buckets"]
+                if bucket["key"] not in (None, "")
+            ],
+        )
     return out
