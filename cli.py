@@ -382,14 +382,20 @@ def _print_skipped(skipped_files: tuple[Skipped, ...], quiet: bool) -> None:
 # ---------------------------------------------------------------- search
 
 
-def _print_text(results: Results, color: bool, explain: bool) -> None:
-    from search.render import results_lines
+def _print_text(results: Results, color: bool, explain: bool, links: bool) -> None:
+    from search.render import hyperlink, results_lines
 
     title, match = None, None
     if color:
         title = functools.partial(click.style, bold=True)
         match = functools.partial(click.style, bold=True, fg="yellow")
-    for line in results_lines(results, explain=explain, title=title, match=match):
+    terminal = sys.stdout.isatty()
+    width = shutil.get_terminal_size().columns if terminal else None
+    link = hyperlink if links else None
+    lines = results_lines(
+        results, explain=explain, title=title, match=match, width=width, link=link
+    )
+    for line in lines:
         if line.status:
             click.echo(line.text, err=True)
         else:
@@ -407,6 +413,26 @@ def _print_lines(results: Results) -> None:
         click.echo(hit_line(hit))
 
 
+# Terminals known to show OSC 8 hyperlinks (others may print the escapes as text).
+_LINK_TERMINALS = ("iTerm.app", "WezTerm", "vscode", "Hyper", "ghostty", "Tabby")
+
+
+def _links_shown() -> bool:
+    """Whether the terminal is one known to show OSC 8 hyperlinks (`--hyperlinks` forces it)."""
+    env = os.environ
+    if env.get("TERM_PROGRAM") in _LINK_TERMINALS or env.get("WT_SESSION"):
+        return True
+    if env.get("KITTY_WINDOW_ID") or env.get("KONSOLE_VERSION") or env.get("DOMTERM"):
+        return True
+    vte = env.get("VTE_VERSION", "")
+    return vte.isdigit() and int(vte) >= 5000
+
+
+def _use_links(hyperlinks: bool | None, color: bool) -> bool:
+    """--hyperlinks/--no-hyperlinks if given, else with colour on a terminal that shows them."""
+    return hyperlinks if hyperlinks is not None else color and _links_shown()
+
+
 def _use_color(color: bool | None) -> bool:
     """--color/--no-color if given, else colour on a terminal unless NO_COLOR or TERM=dumb."""
     if color is not None:
@@ -416,7 +442,7 @@ def _use_color(color: bool | None) -> bool:
     return sys.stdout.isatty()
 
 
-def _emit(results: Results, fmt: str, color: bool, explain: bool) -> None:
+def _emit(results: Results, fmt: str, color: bool, explain: bool, links: bool = False) -> None:
     if fmt == "json":
         click.echo(json.dumps(results.to_json(), indent=2, ensure_ascii=False))
     elif fmt == "jsonl":
@@ -428,7 +454,7 @@ def _emit(results: Results, fmt: str, color: bool, explain: bool) -> None:
     elif fmt == "line":
         _print_lines(results)
     else:
-        _print_text(results, color, explain)
+        _print_text(results, color, explain, links)
 
 
 def _format_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -457,6 +483,12 @@ def _format_options(func: Callable[..., Any]) -> Callable[..., Any]:
                 default=None,
                 help="Highlight in colour (default: on a terminal, unless NO_COLOR is set or "
                 "TERM=dumb).",
+            ),
+            click.option(
+                "--hyperlinks/--no-hyperlinks",
+                default=None,
+                help="Headlines as terminal hyperlinks to their file or page (default: with "
+                "colour, on terminals known to show them).",
             ),
         ]
     ):
@@ -529,6 +561,7 @@ def search_command(
     fmt: str,
     as_json: bool,
     color: bool | None,
+    hyperlinks: bool | None,
     page: int,
     since: str | None,
     until: str | None,
@@ -579,7 +612,10 @@ def search_command(
             timeout=timeout,
             match=match,
         )
-    _finish_search(results, fmt, use_color, explain, count=count, snippets=not no_snippets)
+    links = _use_links(hyperlinks, use_color)
+    _finish_search(
+        results, fmt, use_color, explain, count=count, snippets=not no_snippets, links=links
+    )
 
 
 def _print_query_help(ctx: click.Context) -> None:
@@ -590,12 +626,19 @@ def _print_query_help(ctx: click.Context) -> None:
 
 
 def _finish_search(
-    results: Results, fmt: str, color: bool, explain: bool, *, count: bool, snippets: bool
+    results: Results,
+    fmt: str,
+    color: bool,
+    explain: bool,
+    *,
+    count: bool,
+    snippets: bool,
+    links: bool = False,
 ) -> None:
     """Print the results as asked, then exit 1 when nothing matched (as grep does)."""
     if count:
         for note in results.notes:
-            click.echo(f"Note: {note}", err=True)
+            click.echo(f"Note: {printable(note)}", err=True)
         click.echo(str(results.total))
     else:
         if not snippets:
@@ -603,7 +646,7 @@ def _finish_search(
                 results,
                 hits=tuple(dataclasses.replace(hit, snippets=()) for hit in results.hits),
             )
-        _emit(results, fmt, color, explain)
+        _emit(results, fmt, color, explain, links)
     if not results.total:
         sys.exit(EXIT_NO_MATCH)
 
@@ -638,6 +681,7 @@ def similar_command(
     fmt: str,
     as_json: bool,
     color: bool | None,
+    hyperlinks: bool | None,
 ) -> None:
     """Issues most like the one with this id or path."""
     from search import Searcher
@@ -646,7 +690,7 @@ def similar_command(
     use_color = _use_color(color)
     with _errors(index_dir), Searcher(index_dir) as searcher:
         results = searcher.similar(id_or_path, limit=limit)
-    _emit(results, fmt, use_color, False)
+    _emit(results, fmt, use_color, False, _use_links(hyperlinks, use_color))
 
 
 # ---------------------------------------------------------------- show, stats

@@ -154,3 +154,29 @@ def test_unknown_newsletter_says_did_you_mean(habits_index: Path) -> None:
     )
     result = search(habits_index, "strike", "--author", "Okafr")
     assert "(did you mean Dev Okafor?)" in result.stderr
+
+
+OSC8 = "\x1b]8;;file://"
+
+
+@pytest.mark.parametrize("command", ["search", "similar"])
+def test_hyperlinks_on_terminals_that_show_them_or_when_asked(
+    habits_index: Path, command: str
+) -> None:
+    args = ["strike"] if command == "search" else [STRIKE]
+
+    def run(*extra: str, env: dict[str, str] | None = None) -> str:
+        return (
+            CliRunner()
+            .invoke(main, [command, *args, "--index-dir", str(habits_index), *extra], env=env)
+            .stdout
+        )
+
+    others = ("VTE_VERSION", "WT_SESSION", "KITTY_WINDOW_ID", "KONSOLE_VERSION", "DOMTERM")
+    known = {"TERM_PROGRAM": "WezTerm", **dict.fromkeys(others, "")}
+    assert OSC8 in run("--color", env=known)  # colour on a terminal known to show links
+    assert OSC8 not in run("--color", env={**known, "TERM_PROGRAM": "Apple_Terminal"})
+    assert OSC8 not in run("--color", "--no-hyperlinks", env=known)
+    assert OSC8 not in run(env=known)  # no colour (not a terminal): plain text
+    forced = run("--hyperlinks")
+    assert OSC8 in forced and "\x1b[1m" not in forced  # links without colour, when asked
