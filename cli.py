@@ -40,6 +40,13 @@ if TYPE_CHECKING:
     from search.model import Results
 
 INDEX_DIR_HELP = "Index directory (default: $NEWSLETTER_SEARCH_INDEX, else a per-user data folder)."
+# One --index-dir for every command; a directory type, so that shells complete it as one.
+_index_dir_option = click.option(
+    "--index-dir",
+    envvar="NEWSLETTER_SEARCH_INDEX",
+    type=click.Path(file_okay=False),
+    help=INDEX_DIR_HELP,
+)
 # What `search` exits with, as grep and ripgrep do: scripts test for hits with it.
 SEARCH_EXIT_HELP = (
     "Exit status: 0 when something matches, 1 when nothing does (or on a failure such as a "
@@ -258,7 +265,7 @@ _SKIPS_SHOWN = 20
 
 @main.command("index")
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=str))
-@click.option("--index-dir", envvar="NEWSLETTER_SEARCH_INDEX", help=INDEX_DIR_HELP)
+@_index_dir_option
 @click.option("--rebuild", is_flag=True, help="Rebuild from scratch instead of syncing.")
 @click.option(
     "--jobs",
@@ -460,7 +467,7 @@ def _emit(results: Results, fmt: str, color: bool, explain: bool, links: bool = 
 def _format_options(func: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(
         [
-            click.option("--index-dir", envvar="NEWSLETTER_SEARCH_INDEX", help=INDEX_DIR_HELP),
+            _index_dir_option,
             click.option(
                 "--limit",
                 "-n",
@@ -698,7 +705,7 @@ def similar_command(
 
 @main.command("show")
 @click.argument("path_or_id")
-@click.option("--index-dir", envvar="NEWSLETTER_SEARCH_INDEX", help=INDEX_DIR_HELP)
+@_index_dir_option
 @click.option("--json", "as_json", is_flag=True, help="Print the parse as JSON.")
 @click.option(
     "--raw",
@@ -733,7 +740,7 @@ def show_command(path_or_id: str, index_dir: str | None, as_json: bool, raw: boo
 
 @main.command("open")
 @click.argument("path_or_id")
-@click.option("--index-dir", envvar="NEWSLETTER_SEARCH_INDEX", help=INDEX_DIR_HELP)
+@_index_dir_option
 @click.option(
     "--link", is_flag=True, help="Open a story's link (its web page) instead of its file."
 )
@@ -758,7 +765,7 @@ def open_command(path_or_id: str, index_dir: str | None, link: bool) -> None:
 
 
 @main.command("stats")
-@click.option("--index-dir", envvar="NEWSLETTER_SEARCH_INDEX", help=INDEX_DIR_HELP)
+@_index_dir_option
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option(
     "--all",
@@ -786,7 +793,7 @@ def stats_command(index_dir: str | None, as_json: bool, show_all: bool) -> None:
 
 
 @main.command("serve")
-@click.option("--index-dir", envvar="NEWSLETTER_SEARCH_INDEX", help=INDEX_DIR_HELP)
+@_index_dir_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port",

@@ -180,3 +180,14 @@ def test_hyperlinks_on_terminals_that_show_them_or_when_asked(
     assert OSC8 not in run(env=known)  # no colour (not a terminal): plain text
     forced = run("--hyperlinks")
     assert OSC8 in forced and "\x1b[1m" not in forced  # links without colour, when asked
+
+
+def test_index_dir_completes_as_a_directory() -> None:
+    # click's bash completion answers "dir," for a directory option: the shell lists folders.
+    env = {
+        "_NEWSLETTER_SEARCH_COMPLETE": "bash_complete",
+        "COMP_WORDS": "newsletter-search search --index-dir ",
+        "COMP_CWORD": "3",
+    }
+    result = CliRunner().invoke(main, [], env=env, prog_name="newsletter-search")
+    assert result.stdout.splitlines() == ["dir,"]
