@@ -18,8 +18,11 @@ def count(number: int, word: str, plural: str | None = None) -> str:
 def sync_summary(report: IndexReport) -> str:
     """One line saying what a build or sync did, and how long it took."""
     verb = "Built" if report.rebuilt else "Synced"
+    # Issues and files apart: an mbox is one file of many issues.
+    files = report.added + report.updated + report.unchanged
     return printable(
-        f"{verb} {report.index_dir}: {count(report.issues, 'issue')} from {report.folder} — "
+        f"{verb} {report.index_dir}: {count(report.issues, 'issue')} in {count(files, 'file')} "
+        f"from {report.folder} — files: "
         f"{report.added} added, {report.updated} updated, {report.removed} removed, "
         f"{report.unchanged} unchanged, {len(report.skipped)} skipped"
         + (f" ({report.kept_stale} kept stale)" if report.kept_stale else "")

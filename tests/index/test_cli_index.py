@@ -31,7 +31,9 @@ def test_index_builds_then_syncs_and_says_so_on_stderr(folder: Path, tmp_path: P
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ""
     (summary,) = result.stderr.splitlines()
-    assert summary.startswith(f"Built {index_dir.resolve()}: 5 issues from {folder.resolve()}")
+    assert summary.startswith(
+        f"Built {index_dir.resolve()}: 5 issues in 5 files from {folder.resolve()}"
+    )
     assert "5 added, 0 updated, 0 removed, 0 unchanged, 0 skipped" in summary
 
     write_issue(folder, 1, version=2)
@@ -189,4 +191,23 @@ def test_quiet_sync_prints_nothing_when_nothing_is_new(folder: Path, tmp_path: P
     # Without -q the summary still names the skipped file.
     loud = _index(str(folder), "--index-dir", str(index_dir))
     assert "skipped broken.txt: binary file" in loud.stderr
-    assert "5 issues from" in loud.stderr
+    assert "5 issues in 5 files from" in loud.stderr
+
+
+def test_summary_counts_issues_and_files_apart(tmp_path: Path) -> None:
+    # An mbox is one file holding several issues.
+    folder = tmp_path / "box"
+    folder.mkdir()
+    message = "From: Ann <a@example.org>\nSubject: Letter {n}\n\nThe letter number {n}.\n"
+    (folder / "letters.mbox").write_text(
+        "".join(
+            f"From a@example.org Mon Oct  7 09:00:00 2024\n{message.format(n=n)}\n"
+            for n in (1, 2, 3)
+        ),
+        encoding="utf-8",
+    )
+    (folder / "note.txt").write_text("A note\nOne issue in one file.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["index", str(folder), "--index-dir", str(tmp_path / "ix")])
+    assert result.exit_code == 0, result.output
+    assert ": 4 issues in 2 files from " in result.stderr
+    assert "files: 2 added, 0 updated, 0 removed, 0 unchanged, 0 skipped" in result.stderr

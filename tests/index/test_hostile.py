@@ -212,7 +212,7 @@ def test_no_follow_symlinks_through_the_api_and_the_cli(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.stderr
     assert "skipped link.txt: symbolic link (not followed)" in result.stderr
-    assert "1 issue from" in result.stderr
+    assert "1 issue in 1 file from" in result.stderr
 
 
 def _cli(*args: str) -> str:
