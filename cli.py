@@ -36,7 +36,7 @@ from search.searcher import DEFAULT_TIMEOUT
 from search.settings import FORMATS
 
 if TYPE_CHECKING:
-    from index.writer import Skipped
+    from index.writer import IndexReport, Skipped
     from search.model import Results
 
 INDEX_DIR_HELP = "Index directory (default: $NEWSLETTER_SEARCH_INDEX, else a per-user data folder)."
@@ -307,6 +307,11 @@ _SKIPS_SHOWN = 20
     is_flag=True,
     help="No progress bar and no summary; only errors, and only files newly skipped.",
 )
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Stay running and sync again after each burst of changes in the folder (Ctrl-C stops).",
+)
 @_engine_options
 def index_command(
     folder: str | None,
@@ -320,6 +325,7 @@ def index_command(
     follow_symlinks: bool,
     as_json: bool,
     quiet: bool,
+    watch: bool,
     engine: str,
     url: str,
     index_name: str,
@@ -329,28 +335,31 @@ def index_command(
     from search.locate import default_index_dir
 
     progress = _Progress(enabled=not quiet and sys.stderr.isatty())
+    common: dict[str, Any] = {
+        "rebuild": rebuild,
+        "max_bytes": int(max_size * 1024 * 1024),
+        "lock_timeout": lock_timeout,
+        "file_timeout": file_timeout or None,
+        "follow_symlinks": follow_symlinks,
+    }
+
+    def sync() -> IndexReport:
+        if engine == "opensearch":
+            from index.engines.opensearch_engine import sync_opensearch
+
+            return sync_opensearch(folder, url, index_name, **common)
+        return sync_index(
+            folder,
+            index_dir or default_index_dir(),
+            jobs=jobs,
+            keep_stale=keep_stale,
+            progress=progress,
+            **common,
+        )
+
     with _errors(index_dir, folder):
         try:
-            common: dict[str, Any] = {
-                "rebuild": rebuild,
-                "max_bytes": int(max_size * 1024 * 1024),
-                "lock_timeout": lock_timeout,
-                "file_timeout": file_timeout or None,
-                "follow_symlinks": follow_symlinks,
-            }
-            if engine == "opensearch":
-                from index.engines.opensearch_engine import sync_opensearch
-
-                report = sync_opensearch(folder, url, index_name, **common)
-            else:
-                report = sync_index(
-                    folder,
-                    index_dir or default_index_dir(),
-                    jobs=jobs,
-                    keep_stale=keep_stale,
-                    progress=progress,
-                    **common,
-                )
+            report = sync()
         except KeyboardInterrupt:
             # Said here, not by `_errors`: a sync commits checkpoints as it goes.
             progress.close()
@@ -362,6 +371,13 @@ def index_command(
             sys.exit(EXIT_INTERRUPTED)
         finally:
             progress.close()
+    _print_report(report, as_json, quiet)
+    if watch:
+        common["rebuild"] = False  # the first sync rebuilt, if asked; the rest follow changes
+        _watch(report.folder, sync, as_json, quiet, str(index_dir or default_index_dir()))
+
+
+def _print_report(report: IndexReport, as_json: bool, quiet: bool) -> None:
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:
@@ -372,6 +388,26 @@ def index_command(
             click.echo(sync_summary(report), err=True)
     for warning in report.warnings:
         click.echo(printable(f"Warning: {warning}"), err=True)
+
+
+def _watch(
+    folder: str, sync: Callable[[], IndexReport], as_json: bool, quiet: bool, index_dir: str
+) -> None:
+    """index --watch: sync after each burst of changes until Ctrl-C, which stops cleanly."""
+    from index.watch import watch_folder
+
+    if not quiet:
+        click.echo(printable(f"Watching {folder} for changes (Ctrl-C stops)."), err=True)
+    try:
+        watch_folder(
+            folder,
+            sync,
+            on_sync=lambda report: _print_report(report, as_json, quiet),
+            on_error=lambda message: click.echo(f"Error: {printable(message)}", err=True),
+            ignore=(index_dir,),
+        )
+    except KeyboardInterrupt:
+        click.echo("Stopped watching; the index keeps what was last committed.", err=True)
 
 
 def _print_skipped(skipped_files: tuple[Skipped, ...], quiet: bool) -> None:

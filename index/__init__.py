@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from index.model import Brief, Issue
     from index.parse import detect_format, parse_file, parse_issue
     from index.schema import SCHEMA_VERSION
+    from index.watch import watch_folder
     from index.writer import IndexReport, Skipped, build_index, sync_index
 
 _WHERE = {
@@ -37,6 +38,7 @@ _WHERE = {
     "detect_format": "index.parse",
     "build_index": "index.writer",
     "sync_index": "index.writer",
+    "watch_folder": "index.watch",
     "sync_opensearch": "index.engines.opensearch_engine",
     "IndexReport": "index.writer",
     "Skipped": "index.writer",
@@ -83,6 +85,7 @@ __all__ = [
     "source_text",
     "sync_index",
     "sync_opensearch",
+    "watch_folder",
 ]
 
 
