@@ -308,6 +308,12 @@ _SKIPS_SHOWN = 20
     help="No progress bar and no summary; only errors, and only files newly skipped.",
 )
 @click.option(
+    "--date-from-mtime/--no-date-from-mtime",
+    default=None,
+    help="Date an issue that nothing else dates by its file's modification day, marked as "
+    "such (remembered by the index; a change re-reads every file).",
+)
+@click.option(
     "--watch",
     is_flag=True,
     help="Stay running and sync again after each burst of changes in the folder (Ctrl-C stops).",
@@ -325,6 +331,7 @@ def index_command(
     follow_symlinks: bool,
     as_json: bool,
     quiet: bool,
+    date_from_mtime: bool | None,
     watch: bool,
     engine: str,
     url: str,
@@ -354,6 +361,7 @@ def index_command(
             jobs=jobs,
             keep_stale=keep_stale,
             progress=progress,
+            date_from_mtime=date_from_mtime,
             **common,
         )
 

@@ -36,6 +36,8 @@ class Issue:
     authors: tuple[str, ...] = ()
     format: str = "text"
     message_id: str = ""
+    # The date is the file's modification day: nothing in the issue dated it (--date-from-mtime).
+    date_from_file: bool = False
 
     @property
     def all_authors(self) -> tuple[str, ...]:

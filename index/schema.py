@@ -70,6 +70,7 @@ def build_schema() -> Schema:
         issue_headline=STORED(),
         link=STORED(),
         extra=STORED(),
+        date_source=STORED(),
         **text,
     )
 
@@ -97,6 +98,8 @@ def _common(issue: Issue) -> dict[str, Any]:
         fields["month"] = issue.date.strftime("%Y-%m")
     if issue.number is not None:
         fields["number"] = issue.number
+    if issue.date_from_file:
+        fields["date_source"] = "file"  # the file's modification day (--date-from-mtime)
     return fields
 
 

@@ -69,6 +69,7 @@ class Settings:
     progress: ProgressCallback | None
     checkpoint_seconds: float | None  # None: commit once, at the end
     follow_symlinks: bool = True
+    date_from_mtime: bool = False
 
 
 @dataclass

@@ -62,6 +62,8 @@ class Manifest:
     folder: str | None
     created: str
     last_sync: str | None
+    # Undated issues take their file's modification day (sync_index `date_from_mtime`).
+    date_from_mtime: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -70,6 +72,7 @@ class Manifest:
             "folder": self.folder,
             "created": self.created,
             "last_sync": self.last_sync,
+            "date_from_mtime": self.date_from_mtime,
         }
 
 
@@ -122,6 +125,7 @@ def read_manifest(index_dir: Path) -> Manifest:
         folder=folder,
         created=str(raw.get("created") or ""),
         last_sync=last_sync if isinstance(last_sync, str) else None,
+        date_from_mtime=raw.get("date_from_mtime") is True,
     )
 
 

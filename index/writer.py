@@ -29,6 +29,8 @@ from index.errors import (
     IssueReadError,
     NothingIndexedError,
 )
+from index.filedates import with_file_dates
+from index.parallel import default_jobs
 from index.parse import DEFAULT_MAX_BYTES, parse_file
 from index.safetext import display_name
 from index.scan import FileRecord, Plan, SeenFile, hash_file, is_racy, not_regular, plan_sync
@@ -96,7 +98,11 @@ class IndexReport:
 
 
 def read_source(
-    seen: SeenFile, root: Path, max_bytes: int, file_timeout: float | None = DEFAULT_FILE_TIMEOUT
+    seen: SeenFile,
+    root: Path,
+    max_bytes: int,
+    file_timeout: float | None = DEFAULT_FILE_TIMEOUT,
+    date_from_mtime: bool = False,
 ) -> FileResult:
     """Hash and parse one file, noticing when it changes while being read.
 
@@ -120,6 +126,8 @@ def read_source(
         digest = known or hash_file(seen.path)
         with TimeLimit(file_timeout):
             issues = parse_file(seen.path, root, max_bytes=max_bytes)
+        if date_from_mtime:
+            issues = with_file_dates(issues, before.st_mtime_ns)
         after = os.stat(seen.path)
     except IssueReadError as problem:
         error = problem.reason
@@ -157,6 +165,7 @@ def sync_index(
     checkpoint_seconds: float = 60.0,
     file_timeout: float | None = DEFAULT_FILE_TIMEOUT,
     follow_symlinks: bool = True,
+    date_from_mtime: bool | None = None,
 ) -> IndexReport:
     """Bring the index at `index_dir` in step with `folder` (None: the folder it was built from).
 
@@ -167,7 +176,9 @@ def sync_index(
     `checkpoint_seconds` so that an interrupted sync loses little. A file whose reading takes
     longer than `file_timeout` seconds (None: no limit) is skipped. Symbolic links to files are
     followed wherever they point, even out of the folder, unless `follow_symlinks` is false (then
-    they are skipped). Raises IndexLockedError,
+    they are skipped). With `date_from_mtime`, an issue that nothing dates takes its file's
+    modification day, marked as such; the index remembers the choice (None: as last time), and
+    a change of it re-reads every file. Raises IndexLockedError,
     IndexUnusableError, IndexWriteError or NothingIndexedError, each saying what to do.
     """
     started = time.perf_counter()
@@ -182,11 +193,14 @@ def sync_index(
                 f"The index at {target} holds the issues of {manifest.folder}, not of {source}. "
                 "Rebuild it to replace them, or give the new folder an index of its own."
             ).with_remedy("replace", str(source))
-        read = functools.partial(read_source, file_timeout=file_timeout)
+        remembered = manifest.date_from_mtime if manifest is not None else False
+        by_mtime = remembered if date_from_mtime is None else date_from_mtime
+        rebuild = rebuild or by_mtime != remembered  # other dates for files already read
+        read = functools.partial(read_source, file_timeout=file_timeout, date_from_mtime=by_mtime)
         settings = Settings(
             read, jobs or default_jobs(), keep_stale, max_bytes, progress, checkpoint_seconds
         )
-        settings = replace(settings, follow_symlinks=follow_symlinks)
+        settings = replace(settings, follow_symlinks=follow_symlinks, date_from_mtime=by_mtime)
         if manifest is None:
             report = _first_build(target, source, settings)
         elif rebuild:
@@ -208,25 +222,6 @@ def build_index(
 ) -> IndexReport:
     """Index `folder` into `index_dir`: a sync that creates the index when there is none."""
     return sync_index(folder, index_dir, **options)
-
-
-def default_jobs() -> int:
-    """Worker processes when the caller does not say: one per CPU that is not already busy.
-
-    Measured on 2 CPUs (bench/sync.py, 20news and BBC): a second process splits the work but
-    adds ~10% CPU, so it only pays when a core is idle; with the machine busy (load average
-    2.5-3.5 from other work) two processes were no faster than one (20news full build 146 s
-    against 130 s). Hence: CPUs minus the 1-minute load average, at least one.
-    """
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cpus = os.cpu_count() or 1
-    try:
-        busy = os.getloadavg()[0]
-    except OSError:
-        busy = 0.0
-    return max(1, min(cpus, round(cpus - busy)))
 
 
 def _usable_manifest(target: Path, rebuild: bool) -> Manifest | None:
@@ -265,7 +260,10 @@ def _first_build(target: Path, source: Path, settings: Settings) -> IndexReport:
     remove_other_stores(target, None)
     store = _new_store(target, source)
     created = now_iso()
-    write_manifest(target, Manifest(SCHEMA_VERSION, store.name, str(source), created, None))
+    write_manifest(
+        target,
+        Manifest(SCHEMA_VERSION, store.name, str(source), created, None, settings.date_from_mtime),
+    )
     return _sync(target, source, read_manifest(target), settings, rebuilt=True)
 
 
@@ -287,7 +285,10 @@ def _rebuild_aside(
             )
         now = now_iso()
         # The switch: searches opened from here on read the new store.
-        write_manifest(target, Manifest(SCHEMA_VERSION, store.name, str(source), now, now))
+        manifest = Manifest(
+            SCHEMA_VERSION, store.name, str(source), now, now, settings.date_from_mtime
+        )
+        write_manifest(target, manifest)
     except BaseException:
         shutil.rmtree(store, ignore_errors=True)
         raise

@@ -71,6 +71,7 @@ def build_hit(
         issue_headline=stored.get("issue_headline", ""),
         link=stored.get("link", "") or "",
         number=stored.get("number"),
+        date_from_file=stored.get("date_source") == "file",
         **story_fields,
     )
 

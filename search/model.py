@@ -48,6 +48,8 @@ class Hit:
     story_link: str = ""
     # Paths of byte-identical files this hit stands for (shown once, at its best-ranked copy).
     also_at: tuple[str, ...] = ()
+    # The date is the file's modification day, nothing in the issue dated it (--date-from-mtime).
+    date_from_file: bool = False
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,10 @@ def highlight(snippet: Snippet, style: Style | None, width: int | None = None) -
 
 def describe(hit: Hit) -> str:
     """Where a hit comes from: newsletter, date, the issue of a story, and the file."""
-    parts = [hit.newsletter or "?", hit.date.isoformat() if hit.date else "undated"]
+    when = hit.date.isoformat() if hit.date else "undated"
+    if hit.date and hit.date_from_file:
+        when += " (file date)"
+    parts = [hit.newsletter or "?", when]
     if hit.kind == "story" and hit.issue_headline and hit.issue_headline != hit.headline:
         parts.append(f"in “{hit.issue_headline}”")
     parts.append(hit.path)

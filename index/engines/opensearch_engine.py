@@ -99,6 +99,7 @@ def index_body(shards: int = 1, replicas: int = 0) -> dict[str, Any]:
                 "issue_headline": stored_only,
                 "link": stored_only,
                 "extra": stored_only,
+                "date_source": stored_only,
                 # A text field's value as written, where its indexed text has its headline in
                 # front (index.fields `opened_by`).
                 **{written(name): {"type": "text", "index": False} for name in opened_fields()},

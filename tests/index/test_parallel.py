@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+import index.parallel
 import index.session
 import index.writer
 from index.errors import IndexWriteError
@@ -108,4 +109,4 @@ def test_default_jobs_is_one_per_idle_cpu(
 ) -> None:
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
-    assert index.writer.default_jobs() == jobs
+    assert index.parallel.default_jobs() == jobs
