@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -362,3 +364,16 @@ def test_unexpected_errors_give_a_plain_500_page(
             "error": "Something went wrong on the server (RuntimeError).",
             "status": 500,
         }
+
+
+def test_a_file_date_is_marked_on_the_results_page(tmp_path: Path) -> None:
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    note = folder / "note.txt"
+    note.write_text("A note with no date\nThe ferry runs again.\n", encoding="utf-8")
+    stamp = dt.datetime(2023, 5, 6, 12, 0).timestamp()
+    os.utime(note, (stamp, stamp))
+    build_index(folder, tmp_path / "index", jobs=1, date_from_mtime=True)
+    with TestClient(create_app(tmp_path / "index")) as client:
+        page = client.get("/", params={"q": "ferry"}).text
+    assert re.search(r"May 2023</time> <span class=\"meta\"[^>]*>\(file date\)</span>", page)
