@@ -29,7 +29,9 @@ class Expansion:
     notes: list[str] = field(default_factory=list)
 
 
-def _candidates(reader: Any, fieldname: str, prefix: str) -> tuple[list[tuple[str, int]], bool]:
+def words_with_prefix(
+    reader: Any, fieldname: str, prefix: str
+) -> tuple[list[tuple[str, int]], bool]:
     """(word, document frequency) of the field's words that start with `prefix`; cut or not.
 
     Each segment's words are read in order, segment by segment: asking a multi-segment reader
@@ -53,7 +55,7 @@ def _named(node: Any, reader: Any) -> tuple[list[tuple[str, int]], bool]:
     if isinstance(node, wq.FuzzyTerm):
         word, distance = node.text, node.maxdist
         start = word[: node.prefixlength]
-        pool, cut = _candidates(reader, node.fieldname, start)
+        pool, cut = words_with_prefix(reader, node.fieldname, start)
         named = [
             (text, freq)
             for text, freq in pool
@@ -61,7 +63,7 @@ def _named(node: Any, reader: Any) -> tuple[list[tuple[str, int]], bool]:
             and Levenshtein.distance(word, text, score_cutoff=distance) <= distance
         ]
         return named, cut
-    return _candidates(reader, node.fieldname, node.text)
+    return words_with_prefix(reader, node.fieldname, node.text)
 
 
 def expand(query: Any, reader: Any) -> tuple[Any, Expansion]:

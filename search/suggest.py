@@ -6,13 +6,19 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from rapidfuzz.distance import OSA
+
 from index import stemming
 from index.fields import NAME_FIELDS, TEXT_FIELD_TABLE, schema_field
 from index.stopwords import STOP_WORDS
+from search.expand import words_with_prefix
 from search.query import ParsedQuery
 
 # A word the index knows is corrected only towards one this many times commoner.
 _KNOWN_WORD_RATIO = 20
+# A longer query is a question or a pasted sentence: no "did you mean" (correcting each of 25
+# words took seconds, the most of a long question's time in bench/compare.py).
+MAX_SUGGEST_WORDS = 6
 
 
 def vocabulary_fields(kind: str) -> tuple[str, ...]:
@@ -38,21 +44,24 @@ def correct_word(searcher: Any, word: str, fields: tuple[str, ...]) -> str | Non
     stem = stemming.stem(word)
     own = _frequency(searcher, fields, stem)
     reader = searcher.reader()
+    # Words of the same first letter within 2 edits, a swap of two letters being one (whoosh's
+    # terms_within counts so), measured in C by rapidfuzz rather than by whoosh in Python.
+    near: dict[str, int] = {}
+    for field in fields:
+        for candidate, _ in words_with_prefix(reader, field, stem[:1])[0]:
+            if candidate != stem and abs(len(candidate) - len(stem)) <= 2:
+                distance = OSA.distance(stem, candidate, score_cutoff=2)
+                if distance <= 2:
+                    near[candidate] = distance
     best: tuple[int, int, str] | None = None
-    for distance in (1, 2):
-        for field in fields:
-            for candidate in reader.terms_within(field, stem, distance, prefix=1):
-                if candidate == stem:
-                    continue
-                freq = _frequency(searcher, fields, candidate)
-                # A word the index knows is corrected only towards a far commoner one (a typo
-                # that happens to occur in a large archive), never towards a near-equal.
-                if freq > (0 if own == 0 else own * _KNOWN_WORD_RATIO) and (
-                    best is None or (distance, -freq) < (best[0], -best[1])
-                ):
-                    best = (distance, freq, candidate)
-        if best is not None:
-            break
+    for candidate, distance in near.items():
+        freq = _frequency(searcher, fields, candidate)
+        # A word the index knows is corrected only towards a far commoner one (a typo that
+        # happens to occur in a large archive), never towards a near-equal.
+        if freq > (0 if own == 0 else own * _KNOWN_WORD_RATIO) and (
+            best is None or (distance, -freq, candidate) < (best[0], -best[1], best[2])
+        ):
+            best = (distance, freq, candidate)
     if best is None:
         return None
     return _surface(best[2], stemming.known_words())
@@ -69,7 +78,10 @@ def suggest_query(
     fields = vocabulary_fields(kind)
     text = parsed.text
     changed = False
-    for word in dict.fromkeys(parsed.words):
+    words = list(dict.fromkeys(w for w in parsed.words if w not in STOP_WORDS))
+    if len(words) > MAX_SUGGEST_WORDS:
+        return None
+    for word in words:
         better = correct_word(searcher, word, fields)
         if better and better != word:
             text = _replace_word(text, word, better)

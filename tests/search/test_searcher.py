@@ -211,3 +211,16 @@ def test_unknown_filter_names_get_the_closest_known_ones(archive_index: Path) ->
     assert search(archive_index, "strike", newsletter="zzz").notes == (
         "no newsletter is called 'zzz'",
     )
+
+
+def test_a_swap_of_two_letters_is_one_edit_for_suggestions(archive_index: Path) -> None:
+    assert search(archive_index, "harbuor").suggestion == "harbour"
+
+
+def test_long_questions_get_no_suggestion(archive_index: Path) -> None:
+    # Seven content words: a question or a pasted sentence, not a query to correct.
+    words = "harbuor strik zyxt qwv vbnm plok yuio"
+    assert search(archive_index, words, match="any").suggestion is None
+    assert search(archive_index, "harbuor strik zyxt", match="any").suggestion == (
+        "harbour strike zyxt"
+    )
