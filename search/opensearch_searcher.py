@@ -15,6 +15,7 @@ from index.engines.opensearch_engine import DEFAULT_URL, connect, written
 from index.errors import IndexMissingError, IndexUnusableError, IssueNotFoundError, QueryError
 from index.fields import DEFAULT_WEIGHTS, KIND_ISSUE, KIND_STORY
 from index.schema import opened_fields, story_parts
+from search.carry import STORY_WEIGHT
 from search.facets import FACETS, in_order
 from search.hits import build_hit
 from search.model import FacetCount, Results
@@ -42,6 +43,10 @@ _SORTS: dict[str, list[Any]] = {
     "oldest": [{"date": {"order": "asc", "missing": "_last"}}, "_score", {"id": "asc"}],
 }
 
+
+# Issues ranked with their stories (search/carry.py) when a query matches at most this many; a
+# broader query is ranked by the issues' own scores (OpenSearch's order), as a note says.
+CARRY_LIMIT = 10_000
 
 _WRITTEN = frozenset(written(name) for name in opened_fields())
 
@@ -177,15 +182,28 @@ class OpenSearchSearcher:
         last_page = max(1, -(-total // limit))
         if total and page > last_page:
             notes.append(f"page {page} is past the last page ({last_page})")
+        found: list[tuple[dict[str, Any], float, dict[str, Any] | None]] = [
+            (hit["_source"], float(hit.get("_score") or 0.0), None)
+            for hit in answer["hits"]["hits"]
+        ]
+        if not stories and sort == "relevance" and total and not answer.get("timed_out"):
+            if total <= CARRY_LIMIT:
+                found = self._carried(body, query, today, match, filters, offset, limit)
+            else:
+                notes.append(
+                    f"over {CARRY_LIMIT:,} issues match: ranked by their own text, not by "
+                    "their best-matching stories (narrow the query to rank by stories too)"
+                )
         hits = tuple(
             build_hit(
-                _stored(hit["_source"]),
-                score=float(hit.get("_score") or 0.0),
+                _stored(source),
+                score=score,
                 rank=offset + n + 1,
                 terms=parsed.highlight,
                 phrases=parsed.phrases,
+                story=_stored(story) if story else None,
             )
-            for n, hit in enumerate(answer["hits"]["hits"])
+            for n, (source, score, story) in enumerate(found)
         )
         return Results(
             query=query,
@@ -200,6 +218,65 @@ class OpenSearchSearcher:
             stories=stories,
             match=match,
         )
+
+    def _carried(
+        self,
+        body: dict[str, Any],
+        query: str,
+        today: dt.date,
+        match: str,
+        filters: list[Any],
+        offset: int,
+        limit: int,
+    ) -> list[tuple[dict[str, Any], float, dict[str, Any] | None]]:
+        """The page of issues ranked with their best-matching story, as search/carry.py ranks.
+
+        Every matching issue's score, plus STORY_WEIGHT times its best story's (the stories
+        matching the same query within the same filters); the best brief goes with its hit.
+        """
+        everything = {
+            "query": body["query"],
+            "from": 0,
+            "size": CARRY_LIMIT,
+            "_source": False,
+            "sort": ["_score", {"id": "asc"}],
+        }
+        scores = {h["_id"]: float(h["_score"]) for h in self._run(everything)["hits"]["hits"]}
+        best: dict[str, tuple[float, dict[str, Any]]] = {}
+        story_core = self._compile(query, today, KIND_STORY, match)
+        if story_core is not None and scores:
+            story_filters = [{"term": {"kind": KIND_STORY}}, *filters[1:]]
+            story_filters.append({"terms": {"issue_id": list(scores)}})
+            top = {"size": 1, "sort": [{"_score": "desc"}, {"id": "asc"}], "track_scores": True}
+            per_issue = {"field": "issue_id", "size": len(scores)}
+            stories_body = {
+                "query": {"bool": {"must": [story_core], "filter": story_filters}},
+                "size": 0,
+                "aggs": {"issues": {"terms": per_issue, "aggs": {"best": {"top_hits": top}}}},
+            }
+            answer = self._run(stories_body)
+            for bucket in answer["aggregations"]["issues"]["buckets"]:
+                story = bucket["best"]["hits"]["hits"][0]
+                best[bucket["key"]] = (float(story["_score"]), story["_source"])
+        carried = {
+            doc_id: score + STORY_WEIGHT * best[doc_id][0] if doc_id in best else score
+            for doc_id, score in scores.items()
+        }
+        ranked = sorted(carried.items(), key=lambda item: (-item[1], item[0]))
+        page = ranked[offset : offset + limit]
+        if not page:
+            return []
+        fetched = self._client.mget(index=self.index_name, body={"ids": [i for i, _ in page]})
+        sources = {doc["_id"]: doc["_source"] for doc in fetched["docs"] if doc.get("found")}
+        out: list[tuple[dict[str, Any], float, dict[str, Any] | None]] = []
+        for doc_id, score in page:
+            story = best.get(doc_id, (0.0, None))[1]
+            # The lead story is the issue itself: not shown apart (as search.Searcher).
+            if story is not None and str(story.get("id", "")).endswith("::0"):
+                story = None
+            if doc_id in sources:
+                out.append((sources[doc_id], score, story))
+        return out
 
     @staticmethod
     def _compile(query: str, today: dt.date, kind: str, match: str) -> Any:
