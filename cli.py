@@ -725,6 +725,7 @@ def help_command(ctx: click.Context, topic: str | None) -> None:
 @main.command("similar")
 @click.argument("id_or_path")
 @_format_options
+@_engine_options
 def similar_command(
     id_or_path: str,
     index_dir: str | None,
@@ -733,14 +734,24 @@ def similar_command(
     as_json: bool,
     color: bool | None,
     hyperlinks: bool | None,
+    engine: str,
+    url: str,
+    index_name: str,
 ) -> None:
     """Issues most like the one with this id or path."""
     from search import Searcher
 
     fmt = "json" if as_json else fmt
     use_color = _use_color(color)
-    with _errors(index_dir), Searcher(index_dir) as searcher:
-        results = searcher.similar(id_or_path, limit=limit)
+    with _errors(index_dir):
+        if engine == "opensearch":
+            from search.opensearch_searcher import OpenSearchSearcher
+
+            with OpenSearchSearcher(url=url, index_name=index_name) as remote:
+                results = remote.similar(id_or_path, limit=limit)
+        else:
+            with Searcher(index_dir) as searcher:
+                results = searcher.similar(id_or_path, limit=limit)
     _emit(results, fmt, use_color, False, _use_links(hyperlinks, use_color))
 
 

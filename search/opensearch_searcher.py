@@ -13,13 +13,14 @@ from typing import Any
 
 from index.engines.opensearch_engine import DEFAULT_URL, connect, written
 from index.errors import IndexMissingError, IndexUnusableError, IssueNotFoundError, QueryError
-from index.fields import DEFAULT_WEIGHTS, KIND_ISSUE, KIND_STORY
+from index.fields import DEFAULT_WEIGHTS, KIND_ISSUE, KIND_STORY, schema_field
 from index.schema import opened_fields, story_parts
+from index.stopwords import STOP_WORDS
 from search.carry import STORY_WEIGHT
-from search.facets import FACETS, in_order
 from search.hits import build_hit
-from search.model import FacetCount, Results
+from search.model import Results
 from search.opensearch_dsl import DslCompiler, author_filter, date_range, newsletter_filter
+from search.opensearch_facets import facet_aggs, facets_of
 from search.query import (
     ALL_WORDS_BONUS,
     DEFAULT_MATCH,
@@ -29,13 +30,10 @@ from search.query import (
     parse_query,
 )
 from search.querytree import parse_tree
-from search.searcher import DEFAULT_TIMEOUT, check_options
+from search.searcher import DEFAULT_TIMEOUT, MAX_LIMIT, check_options
 
 __all__ = ["OpenSearchSearcher"]
 
-# Facet values counted per facet (whoosh counts them all; a terms aggregation needs a cap).
-FACET_SIZE = 10_000
-_FACET_FIELDS = {"newsletter": "newsletter_key", "author": "authors", "month": "month"}
 _SORTS: dict[str, list[Any]] = {
     # The better match first on the same day; undated last either way; then a stable order.
     "relevance": ["_score", {"id": "asc"}],
@@ -155,7 +153,7 @@ class OpenSearchSearcher:
         if timeout is not None:
             body["timeout"] = f"{int(timeout * 1000)}ms"
         if facets:
-            body["aggs"] = _facet_aggs()
+            body["aggs"] = facet_aggs()
         answer = self._run(body)
         total = int(answer["hits"]["total"]["value"])
         notes = list(parsed.notes)
@@ -213,7 +211,7 @@ class OpenSearchSearcher:
             hits=hits,
             explanation=parsed.explanation,
             notes=tuple(notes),
-            facets=_facets(answer["aggregations"]) if facets else {},
+            facets=facets_of(answer["aggregations"]) if facets else {},
             sort=sort,
             stories=stories,
             match=match,
@@ -301,6 +299,56 @@ class OpenSearchSearcher:
             # A query OpenSearch refuses (too many clauses, too costly): the user's to change.
             raise QueryError(f"OpenSearch refused the query: {error.error}") from None
 
+    def similar(self, id_or_path: str, *, limit: int = 10, terms: int = 25) -> Results:
+        """Issues most like the given one (stories like a given story), itself excluded.
+
+        OpenSearch's more_like_this over the document's headline, body and briefs: up to `terms`
+        of its most characteristic words (stop words left out); `total` is the hits returned.
+        """
+        if not 1 <= limit <= MAX_LIMIT:
+            raise QueryError(f"limit must be 1 to {MAX_LIMIT}.")
+        doc = self.document(id_or_path)
+        kind = doc.get("kind", KIND_ISSUE)
+        names = ("headline", "body", "brief_headlines", "briefs")
+        fields = [field for name in names if (field := schema_field(name, kind))]
+        like = {
+            "fields": fields,
+            "like": [{"_index": self.index_name, "_id": doc["id"]}],
+            "min_term_freq": 1,
+            "min_doc_freq": 1,
+            "max_query_terms": terms,
+            "stop_words": sorted(STOP_WORDS),
+        }
+        body = {
+            "query": {
+                "bool": {
+                    "must": [{"more_like_this": like}],
+                    "filter": [{"term": {"kind": kind}}],
+                    "must_not": [{"term": {"id": doc["id"]}}],
+                }
+            },
+            "size": limit,
+        }
+        hits = tuple(
+            build_hit(
+                _stored(hit["_source"]),
+                score=float(hit.get("_score") or 0.0),
+                rank=n + 1,
+                terms={},
+                phrases=(),
+            )
+            for n, hit in enumerate(self._run(body)["hits"]["hits"])
+        )
+        return Results(
+            query=f"similar:{doc['id']}",
+            total=len(hits),
+            page=1,
+            limit=limit,
+            hits=hits,
+            explanation=f"more like this: up to {terms} key terms of {', '.join(fields)}",
+            stories=kind == KIND_STORY,
+        )
+
     def document(self, id_or_path: str) -> dict[str, Any]:
         """The stored fields of one issue (by id or source path) or story (by story id)."""
         body = {
@@ -326,42 +374,3 @@ class OpenSearchSearcher:
             what = "story" if story_parts(id_or_path) else "issue"
             raise IssueNotFoundError(f"No indexed {what} has the id or path {id_or_path!r}.")
         return _stored(hits[0]["_source"])
-
-
-def _facet_aggs() -> dict[str, Any]:
-    aggs: dict[str, Any] = {}
-    for name in FACETS:
-        agg: dict[str, Any] = {"terms": {"field": _FACET_FIELDS[name], "size": FACET_SIZE}}
-        if name != "month":  # a label as written: from one document holding the value
-            source = "newsletter" if name == "newsletter" else "author_names"
-            agg["aggs"] = {"label": {"top_hits": {"size": 1, "_source": [source]}}}
-        aggs[name] = agg
-    return aggs
-
-
-def _label(name: str, bucket: dict[str, Any]) -> str:
-    key = str(bucket["key"])
-    if name == "month":
-        return key
-    hits = bucket["label"]["hits"]["hits"]
-    source = hits[0]["_source"] if hits else {}
-    if name == "newsletter":
-        return str(source.get("newsletter") or key)
-    for author in source.get("author_names") or ():
-        if author.strip().lower() == key:
-            return str(author.strip())
-    return key
-
-
-def _facets(aggregations: dict[str, Any]) -> dict[str, tuple[FacetCount, ...]]:
-    out: dict[str, tuple[FacetCount, ...]] = {}
-    for name in FACETS:
-        out[name] = in_order(
-            name,
-            [
-                FacetCount(_label(name, bucket), int(bucket["doc_count"]))
-                for bucket in aggregations[name]["buckets"]
-                if bucket["key"] not in (None, "")
-            ],
-        )
-    return out

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from cli import main
 from index.engines.opensearch_engine import LOCK_ID, connect, files_index, sync_opensearch
-from index.errors import FolderMismatchError, IndexLockedError, IndexMissingError
+from index.errors import FolderMismatchError, IndexLockedError, IndexMissingError, QueryError
 from search.opensearch_searcher import OpenSearchSearcher
 
 pytestmark = pytest.mark.slow
@@ -107,3 +107,27 @@ def test_cli_index_and_search_with_engine_options(opensearch_url: str, tmp_path:
     missing = runner.invoke(main, ["search", "x", *engine[:4], "--index-name", "absent"])
     assert missing.exit_code == 1
     assert "No OpenSearch index 'absent'" in missing.stderr
+
+
+def test_similar_issues_on_opensearch_through_the_api_and_the_cli(
+    opensearch_url: str, tmp_path: Path
+) -> None:
+    shutil.copytree(EXAMPLES, tmp_path / "examples")
+    engine = ["--engine", "opensearch", "--url", opensearch_url, "--index-name", "similar-test"]
+    runner = CliRunner()
+    assert runner.invoke(main, ["index", str(tmp_path / "examples"), *engine]).exit_code == 0
+    begins = "harbour-dispatch/2024-10-07-port-strike-begins.txt"
+    with OpenSearchSearcher(opensearch_url, "similar-test") as searcher:
+        results = searcher.similar(begins, limit=3)
+        ids = [hit.id for hit in results.hits]
+        assert begins not in ids and len(ids) == 3
+        # The other issues of the port strike are the most like it.
+        assert "harbour-dispatch/2024-12-16-port-strike-ends.txt" in ids
+        assert all(hit.kind == "issue" for hit in results.hits)
+        story = searcher.similar(f"{begins}::0", limit=2)
+        assert story.stories and all(hit.kind == "story" for hit in story.hits)
+        with pytest.raises(QueryError):
+            searcher.similar(begins, limit=0)
+    shown = runner.invoke(main, ["similar", begins, *engine, "--json", "-n", "3"])
+    assert shown.exit_code == 0, shown.output
+    assert [hit["id"] for hit in json.loads(shown.stdout)["hits"]] == ids
