@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import email.utils
 import re
+import string
 
 from index.readers.dates import parse_date
 from index.readers.draft import Draft
@@ -152,14 +153,19 @@ def _in_capitals(text: str) -> bool:
     return len(letters) >= 3 and all(c.isupper() for c in letters)
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def mostly_capitals(lines: list[str]) -> bool:
     """True for a text typed in capitals (old wire copy): most of its letters are capitals."""
-    upper = lower = 0
-    for line in lines:
-        for c in line:
-            if c.isalpha():
-                upper += c.isupper()
-                lower += c.islower()
+    text = "\n".join(lines)
+    # ASCII letters counted by str.count (in C); the few other characters one by one.
+    upper = sum(text.count(c) for c in string.ascii_uppercase)
+    lower = sum(text.count(c) for c in string.ascii_lowercase)
+    for c in _NON_ASCII.findall(text):
+        if c.isalpha():
+            upper += c.isupper()
+            lower += c.islower()
     return upper > lower
 
 

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import string
 from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from index.model import Brief
 from index.parse import parse_file, parse_issue
+from index.readers.text import mostly_capitals
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 TEXT = FIXTURES / "text"
@@ -289,3 +294,19 @@ def test_post_from_a_person_outside_a_group_folder(tmp_path: Path) -> None:
     )
     issue = parse_issue(path, root=tmp_path)
     assert (issue.byline, issue.newsletter) == ("Jo Marchetti", "Notes")
+
+
+def _capitals_one_by_one(lines: list[str]) -> bool:
+    upper = lower = 0
+    for line in lines:
+        for c in line:
+            if c.isalpha():
+                upper += c.isupper()
+                lower += c.islower()
+    return upper > lower
+
+
+@given(st.lists(st.text(alphabet=string.ascii_letters + "ÄäßÉéΩωⅠⅰǅ .,1\n", max_size=40)))
+def test_mostly_capitals_counts_as_letter_by_letter(lines: list[str]) -> None:
+    # ASCII letters are counted in bulk: the same answer as looking at each character.
+    assert mostly_capitals(lines) == _capitals_one_by_one(lines)
