@@ -216,10 +216,14 @@ class Searcher:
         if collapsed.also:
             hits = tuple(self._with_copies(hit, collapsed.also) for hit in hits)
         suggestion = None
-        if total < _SUGGEST_BELOW and parsed.words:
+        # When no document had all the words, a correction that finds some with all of them
+        # is worth offering, however many hits the any-word fallback found.
+        asked = "all" if fallback is not None else match
+        shown_total = 0 if fallback is not None else total
+        if shown_total < _SUGGEST_BELOW and parsed.words:
 
             def count(text: str) -> int:
-                again = parse_query(text, today=today, stories=stories, match=match)
+                again = parse_query(text, today=today, stories=stories, match=asked)
                 if again.is_empty:
                     return 0
                 query, _ = expand(again.query, self._searcher.reader())
@@ -228,7 +232,7 @@ class Searcher:
                 )
                 return len(found.ranked)
 
-            suggestion = suggest_query(self._searcher, parsed, total, count, kind)
+            suggestion = suggest_query(self._searcher, parsed, shown_total, count, kind)
         return Results(
             query=query,
             total=total,

@@ -31,9 +31,13 @@ def _frequency(searcher: Any, fields: tuple[str, ...], term: str) -> int:
     return sum(int(searcher.doc_frequency(field, term)) for field in fields)
 
 
-def _surface(stem: str, words: dict[str, str]) -> str:
-    """The commonest-looking word that stems to `stem`: the stem itself if it is a word."""
-    forms = sorted((w for w, s in words.items() if s == stem), key=lambda w: (len(w), w))
+def _surface(stem: str, words: dict[str, str], typed: str) -> str:
+    """The word to show for `stem`: the stem itself if it is a word, else the form that stems
+    to it nearest to what was typed ("asynchronus" -> "asynchronous", not "asynchrone")."""
+    forms = sorted(
+        (w for w, s in words.items() if s == stem),
+        key=lambda w: (OSA.distance(typed, w), len(w), w),
+    )
     return stem if stem in words or not forms else forms[0]
 
 
@@ -64,7 +68,7 @@ def correct_word(searcher: Any, word: str, fields: tuple[str, ...]) -> str | Non
             best = (distance, freq, candidate)
     if best is None:
         return None
-    return _surface(best[2], stemming.known_words())
+    return _surface(best[2], stemming.known_words(), word)
 
 
 def suggest_query(

@@ -224,3 +224,12 @@ def test_long_questions_get_no_suggestion(archive_index: Path) -> None:
     assert search(archive_index, "harbuor strik zyxt", match="any").suggestion == (
         "harbour strike zyxt"
     )
+
+
+def test_a_fallback_to_any_word_still_suggests_a_correction(archive_index: Path) -> None:
+    # "harbuor" is no word of the archive: no issue has all the words, the any-word hits are
+    # those of "strike", and the correction finds issues with both words.
+    results = search(archive_index, "harbuor strike")
+    assert results.match == "any" and results.total >= 1
+    assert results.suggestion == "harbour strike"
+    assert search(archive_index, "harbour strike").suggestion is None
