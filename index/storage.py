@@ -26,7 +26,14 @@ from index.schema import build_schema
 from index.state import State, read_state
 from index.store import Manifest, damaged, read_manifest, store_path
 
-__all__ = ["OpenIndex", "closing_on_error", "open_index", "open_store", "tidy_store"]
+__all__ = [
+    "OpenIndex",
+    "closing_on_error",
+    "field_lengths",
+    "open_index",
+    "open_store",
+    "tidy_store",
+]
 
 
 def _length_of_byte() -> list[int | None]:
@@ -37,6 +44,22 @@ def _length_of_byte() -> list[int | None]:
 
 # A length byte -> the field length it stands for (0: none, as whoosh reads it).
 _LENGTH_OF_BYTE = _length_of_byte()
+
+
+def field_lengths(perdoc: Any, fieldname: str) -> list[int | None] | None:
+    """Every document's length in a field, from a segment's per-document reader, read at once.
+
+    None when the segment keeps no lengths for the field; None for a document with no length
+    (a zero byte), as whoosh's own per-document reads say. Reading the column in one piece
+    instead of one `doc_field_length` call a posting is what makes it worth having.
+    """
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if column is None:
+        return None
+    raw = column._dbfile.get(column._basepos, column._count)
+    return [_LENGTH_OF_BYTE[b] for b in raw]
 
 
 def _remember_missing_columns() -> None:
@@ -84,13 +107,7 @@ class _SegmentLengths:
         return column[docnum] if docnum < len(column) else None
 
     def _read(self, fieldname: str) -> list[int | None]:
-        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-        found = self._reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if found is None:
-            return []
-        raw = found._dbfile.get(found._basepos, found._count)
-        return [_LENGTH_OF_BYTE[b] for b in raw]
+        return field_lengths(self._reader, fieldname) or []
 
 
 def _read_lengths_once() -> None:

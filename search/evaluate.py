@@ -16,16 +16,13 @@ import time
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import FilterMatcher, WrappingMatcher
-from whoosh.util.numeric import byte_to_length
 
+from index.storage import field_lengths
 from search.filters import AndNot, TierQuery
 
 Scores = dict[int, float]
-
-# A length byte -> the field length it stands for (whoosh stores lengths in one byte).
-_LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
 
 
 class Timeout(Exception):
@@ -36,7 +33,7 @@ class Evaluator:
     """Scores queries over the segments of one searcher (field lengths read once per segment)."""
 
     def __init__(self) -> None:
-        self._lengths: dict[tuple[int, str], list[int] | None] = {}
+        self._lengths: dict[tuple[int, str], list[int | None] | None] = {}
 
     def scores(self, query: Any, segment: Any, context: Any, deadline: float | None) -> Scores:
         """Segment docnum -> score of every document of `segment` that `query` matches."""
@@ -107,19 +104,15 @@ class Evaluator:
             matcher._next_block()
         return out
 
-    def _field_lengths(self, reader: Any, fieldname: str) -> list[int] | None:
+    def _field_lengths(self, reader: Any, fieldname: str) -> list[int | None] | None:
         """Every document's length in the field (None: the segment keeps none; whoosh says 1)."""
         key = (id(reader), fieldname)
         if key not in self._lengths:
-            column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            if column is None:
-                self._lengths[key] = None
-            else:
-                raw = column._dbfile.get(column._basepos, column._count)
-                lengths = [_LENGTH_OF_BYTE[b] for b in raw]
+            lengths = field_lengths(reader._perdoc, fieldname)
+            if lengths is not None:
                 # Documents after the last stored length have none (no postings in the field).
                 lengths += [1] * (reader.doc_count_all() - len(lengths))
-                self._lengths[key] = lengths
+            self._lengths[key] = lengths
         return self._lengths[key]
 
 
