@@ -123,6 +123,7 @@ def main(ctx: click.Context) -> None:
 # Which commands' options each setting of the settings file gives a default to.
 _SETTING_OPTIONS = {
     "index_dir": ("index", "search", "similar", "show", "stats", "serve"),
+    "folders": (),  # what `index` syncs when given no folder (see _settings_folders)
     "format": ("search", "similar"),
     "color": ("search", "similar"),
     "match": ("search",),
@@ -134,6 +135,13 @@ def _read_settings() -> dict[str, Any]:
     from search.settings import read_config
 
     return read_config()
+
+
+def _settings_folders() -> list[str]:
+    """The settings file's `folders`: what `index` follows when given none."""
+    with _errors():
+        folders: list[str] = _read_settings().get("folders", [])
+    return folders
 
 
 def _default_map(settings: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -264,9 +272,19 @@ _SKIPS_SHOWN = 20
 
 
 @main.command("index")
-@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=str))
+@click.argument("folders", nargs=-1, type=click.Path(file_okay=False, path_type=str))
 @_index_dir_option
-@click.option("--rebuild", is_flag=True, help="Rebuild from scratch instead of syncing.")
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Rebuild from scratch instead of syncing (from the FOLDERS given, else from all).",
+)
+@click.option(
+    "--forget",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=str),
+    help="Stop following this folder and drop its issues (repeatable).",
+)
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
@@ -320,9 +338,10 @@ _SKIPS_SHOWN = 20
 )
 @_engine_options
 def index_command(
-    folder: str | None,
+    folders: tuple[str, ...],
     index_dir: str | None,
     rebuild: bool,
+    forget: tuple[str, ...],
     jobs: int | None,
     keep_stale: bool,
     max_size: float,
@@ -337,9 +356,17 @@ def index_command(
     url: str,
     index_name: str,
 ) -> None:
-    """Index FOLDER (or re-sync the folder the index was built from)."""
+    """Index FOLDERS, and keep the index in step with every folder it was given.
+
+    An index remembers its folders: without FOLDERS it syncs them all (and the `folders` of the
+    settings file). Issues of the first folder have their relative paths as ids; those of each
+    later folder start with its label ("label:path").
+    """
     from index import sync_index
     from search.locate import default_index_dir
+
+    folders = folders or tuple(_settings_folders())
+    folder = folders[0] if folders else None
 
     progress = _Progress(enabled=not quiet and sys.stderr.isatty())
     common: dict[str, Any] = {
@@ -354,10 +381,13 @@ def index_command(
         if engine == "opensearch":
             from index.engines.opensearch_engine import sync_opensearch
 
+            if len(folders) > 1 or forget:
+                raise click.UsageError("An OpenSearch index follows one folder: give one FOLDER.")
             return sync_opensearch(folder, url, index_name, **common)
         return sync_index(
-            folder,
+            folders,
             index_dir or default_index_dir(),
+            forget=forget,
             jobs=jobs,
             keep_stale=keep_stale,
             progress=progress,
@@ -382,7 +412,11 @@ def index_command(
     _print_report(report, as_json, quiet)
     if watch:
         common["rebuild"] = False  # the first sync rebuilt, if asked; the rest follow changes
-        _watch(report.folder, sync, as_json, quiet, str(index_dir or default_index_dir()))
+        # Then every folder the index follows, as remembered: one gone for a while is waited
+        # for with its issues kept, not refused as a folder given that does not exist.
+        folders, forget, folder = (), (), None
+        watched = report.folders or (report.folder,)
+        _watch(watched, sync, as_json, quiet, str(index_dir or default_index_dir()))
 
 
 def _print_report(report: IndexReport, as_json: bool, quiet: bool) -> None:
@@ -399,16 +433,21 @@ def _print_report(report: IndexReport, as_json: bool, quiet: bool) -> None:
 
 
 def _watch(
-    folder: str, sync: Callable[[], IndexReport], as_json: bool, quiet: bool, index_dir: str
+    folders: tuple[str, ...],
+    sync: Callable[[], IndexReport],
+    as_json: bool,
+    quiet: bool,
+    index_dir: str,
 ) -> None:
     """index --watch: sync after each burst of changes until Ctrl-C, which stops cleanly."""
     from index.watch import watch_folder
 
     if not quiet:
-        click.echo(printable(f"Watching {folder} for changes (Ctrl-C stops)."), err=True)
+        where = ", ".join(folders)
+        click.echo(printable(f"Watching {where} for changes (Ctrl-C stops)."), err=True)
     try:
         watch_folder(
-            folder,
+            folders,
             sync,
             on_sync=lambda report: _print_report(report, as_json, quiet),
             on_error=lambda message: click.echo(f"Error: {printable(message)}", err=True),

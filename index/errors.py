@@ -5,7 +5,7 @@
     ├── IndexMissingError            no index at the given location yet
     ├── IndexUnusableError           index from an older schema version, or a damaged directory
     ├── IndexLockedError             another indexer holds the index's write lock
-    ├── FolderMismatchError          the index follows another folder than the one given
+    ├── FolderMismatchError          folders that cannot be followed as asked (not followed, nested)
     ├── IndexWriteError              writing failed (disk full, permissions); the old index is kept
     ├── NothingIndexedError          a folder held no file that could be indexed
     ├── IssueNotFoundError           no indexed issue has the given id or path
@@ -69,9 +69,11 @@ class IndexLockedError(NewsletterSearchError):
 
 
 class FolderMismatchError(NewsletterSearchError):
-    """The index was built from another folder: syncing would drop that folder's issues."""
+    """Folders that cannot be followed as asked.
 
-    remedy = "replace"
+    An OpenSearch index follows another folder (syncing would drop that folder's issues: remedy
+    "replace"); or a folder to forget is not followed, or lies inside another one followed.
+    """
 
 
 class IndexWriteError(NewsletterSearchError):

@@ -14,6 +14,7 @@ from whoosh import sorting
 
 from index.budget import DEFAULT_FILE_TIMEOUT, FileTimeout, TimeLimit
 from index.errors import IndexMissingError, IndexUnusableError, IssueNotFoundError, IssueReadError
+from index.folders import Folder, folder_of, with_label
 from index.model import Issue
 from index.parse import detect_format, parse_file
 from index.readers.mail import mbox_message
@@ -34,12 +35,12 @@ def issue_to_json(issue: Issue) -> dict[str, Any]:
     return data
 
 
-def _records(index_dir: Path) -> tuple[Path, dict[str, FileRecord]]:
-    """The indexed folder and the record of every source file of the committed index."""
+def _records(index_dir: Path) -> tuple[tuple[Folder, ...], dict[str, FileRecord]]:
+    """The indexed folders and the record of every source file of the committed index."""
     opened = open_index(index_dir, with_state=True)
     opened.close()
     assert opened.state is not None
-    return Path(opened.manifest.folder or "."), opened.state.files
+    return opened.manifest.folders, opened.state.files
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,36 +51,43 @@ class Located:
     root: Path | None  # the indexed folder, when the file is in it (ids are relative to it)
     wanted: str | None  # the issue id asked for (None: every issue of the file)
     story: tuple[str, int] | None  # (issue id, position) when a story id was given
+    folder: Folder | None = None  # the indexed folder holding it (its label starts its ids)
 
 
 def locate(path_or_id: str, index_dir: str | os.PathLike[str] | None = None) -> Located:
     """The file of a path, or of an indexed issue's or story's id; IssueNotFoundError if none."""
     candidate = Path(path_or_id).expanduser()
-    root: Path | None = None
+    home: Folder | None = None
     wanted: str | None = None
     story: tuple[str, int] | None = None
     if index_dir is not None:
         try:
-            folder, records = _records(Path(index_dir).expanduser().resolve())
+            folders, records = _records(Path(index_dir).expanduser().resolve())
         except IndexMissingError:
-            folder, records = Path("."), {}
+            folders, records = (), {}
         if not candidate.exists():
             parts = story_parts(path_or_id)
-            for relpath, record in records.items():
-                if path_or_id == relpath or path_or_id in record.ids:
-                    candidate, wanted = folder / relpath, path_or_id
-                    break
-                if parts is not None and parts[0] in record.ids:
-                    candidate, wanted, story = folder / relpath, parts[0], parts
-                    break
-        if candidate.exists() and candidate.resolve().is_relative_to(folder):
-            root = folder
+            for key, record in records.items():
+                if path_or_id == key or path_or_id in record.ids:
+                    wanted = path_or_id
+                elif parts is not None and parts[0] in record.ids:
+                    wanted, story = parts[0], parts
+                else:
+                    continue
+                found = folder_of(key, folders)
+                if found is not None:
+                    candidate = Path(found[0].path) / found[1]
+                break
+        if candidate.exists():
+            resolved = candidate.resolve()
+            home = next((f for f in folders if resolved.is_relative_to(f.path)), None)
     if not candidate.exists():
         raise IssueNotFoundError(
             f"{path_or_id!r} is neither a file nor the id of an indexed issue. Give a file path, "
             "or an issue or story id as search results show them."
         )
-    return Located(candidate.resolve(), root, wanted, story)
+    root = Path(home.path) if home is not None else None
+    return Located(candidate.resolve(), root, wanted, story, home)
 
 
 def describe_issues(
@@ -90,6 +98,7 @@ def describe_issues(
     try:
         with TimeLimit(DEFAULT_FILE_TIMEOUT):  # the indexer's limit, so `show` never hangs either
             issues = parse_file(found.path, found.root or found.path.parent)
+        issues = with_label(issues, found.folder)
     except FileTimeout:
         reason = f"took longer than {DEFAULT_FILE_TIMEOUT:g} s to read"
         raise IssueReadError(str(found.path), reason) from None
@@ -177,6 +186,7 @@ def index_stats(index_dir: str | os.PathLike[str]) -> dict[str, Any]:
     return {
         "index_dir": str(target),
         "folder": manifest.folder,
+        "folders": [folder.to_json() for folder in manifest.folders],
         "schema_version": manifest.schema_version,
         "issues": figures["issues"],
         "stories": figures["stories"],

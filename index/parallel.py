@@ -41,7 +41,7 @@ from index.scan import SeenFile
 if TYPE_CHECKING:
     from index.session import Settings
 
-# Reads one file (writer.read_source with its options; picklable, for "spawn").
+# Reads one file (reading.read_source with its options; picklable, for "spawn").
 Reader = Callable[[SeenFile, Path, int], Any]
 
 # Files a worker takes at once, and chunks a worker may have queued: enough to keep it busy,
@@ -87,7 +87,7 @@ class _Worker:
         # Imported here, in the worker: session imports this module.
         from index.session import add_issues
 
-        # `read` (writer.read_source with its options) sets a time limit per file: in a worker,
+        # `read` (reading.read_source with its options) sets a time limit per file: in a worker,
         # whose main thread parses, it always can.
         self.read_source, self.add_issues = read, add_issues
         self.root = root

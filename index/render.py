@@ -22,7 +22,7 @@ def sync_summary(report: IndexReport) -> str:
     files = report.added + report.updated + report.unchanged
     return printable(
         f"{verb} {report.index_dir}: {count(report.issues, 'issue')} in {count(files, 'file')} "
-        f"from {report.folder} — files: "
+        f"from {', '.join(report.folders or (report.folder,))} — files: "
         f"{report.added} added, {report.updated} updated, {report.removed} removed, "
         f"{report.unchanged} unchanged, {len(report.skipped)} skipped"
         + (f" ({report.kept_stale} kept stale)" if report.kept_stale else "")
@@ -79,7 +79,7 @@ def stats_lines(stats: dict[str, Any], top: int | None = None, more: str = "") -
         sync += " (interrupted: run `newsletter-search index` to finish it)"
     lines = [
         f"index:          {stats['index_dir']} (schema version {stats['schema_version']})",
-        f"folder:         {stats['folder']}",
+        *_folders(stats),
         f"issues:         {stats['issues']} ({count(stats['stories'], 'story', 'stories')}) from"
         f" {count(stats['files'], 'file')}, {stats['files_skipped']} skipped",
         f"dates:          {dates}",
@@ -89,6 +89,18 @@ def stats_lines(stats: dict[str, Any], top: int | None = None, more: str = "") -
         *_ranked("authors", stats.get("authors", {}), top, more),
     ]
     return [printable(line) for line in lines]
+
+
+def _folders(stats: dict[str, Any]) -> list[str]:
+    """The folder an index follows, or each of several with the label its ids start with."""
+    listed = stats.get("folders") or [{"path": stats["folder"], "label": ""}]
+    if len(listed) == 1:
+        return [f"folder:         {listed[0]['path']}"]
+    lines = []
+    for n, folder in enumerate(listed):
+        label = f" (ids start with {folder['label']}:)" if folder["label"] else ""
+        lines.append(f"{'folders:' if n == 0 else '':<16}{folder['path']}{label}")
+    return lines
 
 
 def _megabytes(size: int) -> str:

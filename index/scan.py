@@ -12,10 +12,11 @@ import hashlib
 import os
 import stat
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from index.folders import Folder, folder_of
 from index.parse import detect_format
 from index.state import FileRecord
 
@@ -26,6 +27,7 @@ __all__ = [
     "hash_file",
     "is_racy",
     "not_regular",
+    "plan_folders",
     "plan_sync",
     "walk",
 ]
@@ -46,6 +48,8 @@ class SeenFile:
     mtime_ns: int
     # The content hash, when the walk already had to compute it.
     sha256: str | None = None
+    # The folder it was found in, when the index follows several (its ids carry its label).
+    folder: Folder | None = None
 
 
 @dataclass
@@ -262,3 +266,76 @@ def _compare(plan: Plan, current: SeenFile, record: FileRecord) -> None:
         plan.changed.append(
             SeenFile(current.relpath, current.path, current.size, current.mtime_ns, digest)
         )
+
+
+def plan_folders(
+    folders: Sequence[Folder],
+    previous: dict[str, FileRecord],
+    skip: tuple[Path, ...] = (),
+    *,
+    follow_symlinks: bool = True,
+) -> tuple[Plan, list[str]]:
+    """`plan_sync` over every folder of an index, keys carrying the folders' labels; warnings.
+
+    Records of folders no longer followed are removed. A folder that is missing, cannot be
+    listed or holds no issue files while its records say otherwise (a drive not mounted) keeps
+    its records unchanged, with a warning, so that the other folders still sync.
+    """
+    plan, warnings = Plan(), []
+    mine: dict[Folder | None, dict[str, FileRecord]] = {}
+    for key, record in previous.items():
+        found = folder_of(key, folders)
+        owner = found[0] if found is not None else None
+        mine.setdefault(owner, {})[found[1] if found is not None else key] = record
+    plan.removed.update(mine.pop(None, {}))  # of a forgotten folder: their issues go
+    for folder in folders:
+        known = mine.get(folder, {})
+        root = Path(folder.path)
+        part = Plan()
+        if root.is_dir():
+            part = plan_sync(root, known, skip, follow_symlinks=follow_symlinks)
+        problem = _unusable(root, part, known)
+        if problem is not None:
+            n = _issues(known)
+            warnings.append(
+                f"{folder.path} {problem}; its {n} issue{' stays' if n == 1 else 's stay'} in the"
+                " index as they were (index --forget FOLDER drops them)."
+            )
+            plan.unchanged.update({folder.prefix + rel: rec for rel, rec in known.items()})
+            continue
+        _merge(plan, part, folder)
+    return plan, warnings
+
+
+def _unusable(root: Path, part: Plan, known: dict[str, FileRecord]) -> str | None:
+    if not root.is_dir():
+        return "is not there"
+    if "" in part.unlisted:
+        return f"cannot be read ({part.unlisted['']})"
+    if part.seen == 0 and known:
+        return "holds no issue files now"
+    return None
+
+
+def _issues(records: dict[str, FileRecord]) -> int:
+    return sum(len(record.ids) for record in records.values())
+
+
+def _merge(plan: Plan, part: Plan, folder: Folder) -> None:
+    """Add one folder's plan to the whole, its relative paths turned into the index's keys."""
+    prefix = folder.prefix
+
+    def seen(files: list[SeenFile]) -> list[SeenFile]:
+        return [replace(f, relpath=prefix + f.relpath, folder=folder) for f in files]
+
+    plan.new += seen(part.new)
+    plan.changed += seen(part.changed)
+    for mine, theirs in (
+        (plan.unchanged, part.unchanged),
+        (plan.removed, part.removed),
+        (plan.touched, part.touched),
+    ):
+        mine.update({prefix + rel: record for rel, record in theirs.items()})
+    plan.unreadable.update({prefix + rel: why for rel, why in part.unreadable.items()})
+    plan.unlisted.update({prefix + rel: why for rel, why in part.unlisted.items() if rel})
+    plan.ignored += part.ignored

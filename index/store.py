@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from index.errors import IndexLockedError, IndexMissingError, IndexUnusableError, IndexWriteError
+from index.folders import Folder
 from index.jsonfile import replace_json
 from index.schema import SCHEMA_VERSION
 from index.state import REBUILD_HINT
@@ -41,6 +42,7 @@ __all__ = [
     "now_iso",
     "read_manifest",
     "remembered_folder",
+    "remembered_folders",
     "remove_other_stores",
     "store_path",
     "write_lock",
@@ -59,17 +61,24 @@ class Manifest:
 
     schema_version: int
     store: str
-    folder: str | None
+    folders: tuple[Folder, ...]
     created: str
     last_sync: str | None
     # Undated issues take their file's modification day (sync_index `date_from_mtime`).
     date_from_mtime: bool = False
 
+    @property
+    def folder(self) -> str | None:
+        """The first folder of the index (the one whose ids carry no label)."""
+        return self.folders[0].path if self.folders else None
+
     def to_json(self) -> dict[str, Any]:
         return {
             "schema_version": self.schema_version,
             "store": self.store,
+            # "folder" too: what older versions and `remembered_folder` read.
             "folder": self.folder,
+            "folders": [folder.to_json() for folder in self.folders],
             "created": self.created,
             "last_sync": self.last_sync,
             "date_from_mtime": self.date_from_mtime,
@@ -118,22 +127,48 @@ def read_manifest(index_dir: Path) -> Manifest:
         raise damaged(index_dir, f"{MANIFEST_NAME} does not name a store")
     if folder is not None and not isinstance(folder, str):
         raise damaged(index_dir, f"{MANIFEST_NAME} names no usable source folder")
+    folders = _folders(raw.get("folders"), folder)
+    if folders is None:
+        raise damaged(index_dir, f"{MANIFEST_NAME} lists its folders wrongly")
     last_sync = raw.get("last_sync")
     return Manifest(
         schema_version=version,
         store=store,
-        folder=folder,
+        folders=folders,
         created=str(raw.get("created") or ""),
         last_sync=last_sync if isinstance(last_sync, str) else None,
         date_from_mtime=raw.get("date_from_mtime") is True,
     )
 
 
-def remembered_folder(index_dir: Path) -> str | None:
-    """The source folder an index was built from, even one `read_manifest` refuses (a rebuild).
+def _folders(listed: Any, folder: str | None) -> tuple[Folder, ...] | None:
+    """The folders a manifest lists; one written before indexes had several names one."""
+    if listed is None:
+        return (Folder(folder),) if folder else ()
+    if not isinstance(listed, list):
+        return None
+    folders = []
+    for entry in listed:
+        if not isinstance(entry, dict):
+            return None
+        path, label = entry.get("path"), entry.get("label", "")
+        if not isinstance(path, str) or not path or not isinstance(label, str):
+            return None
+        folders.append(Folder(path, label))
+    return tuple(folders)
 
-    The manifest names it; when the manifest is damaged or gone, the newest record of source
-    files (`state-<generation>.json` in a store) names it too.
+
+def remembered_folder(index_dir: Path) -> str | None:
+    """The first source folder of an index, even of one `read_manifest` refuses (a rebuild)."""
+    folders = remembered_folders(index_dir)
+    return folders[0].path if folders else None
+
+
+def remembered_folders(index_dir: Path) -> tuple[Folder, ...]:
+    """The source folders of an index, even of one `read_manifest` refuses (a rebuild).
+
+    The manifest names them; when the manifest is damaged or gone, the newest record of source
+    files (`state-<generation>.json` in a store) names the first one.
     """
     candidates = [index_dir / MANIFEST_NAME]
     with contextlib.suppress(OSError):
@@ -144,10 +179,13 @@ def remembered_folder(index_dir: Path) -> str | None:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        folder = raw.get("folder") if isinstance(raw, dict) else None
-        if isinstance(folder, str) and folder:
-            return folder
-    return None
+        if not isinstance(raw, dict):
+            continue
+        folder = raw.get("folder")
+        folders = _folders(raw.get("folders"), folder if isinstance(folder, str) else None)
+        if folders:
+            return folders
+    return ()
 
 
 def _modified(path: Path) -> float:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ _CHECK_MS = 1000
 
 
 def watch_folder(
-    folder: str | os.PathLike[str],
+    folder: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     sync: Callable[[], Any],
     *,
     on_sync: Callable[[Any], None],
@@ -32,31 +32,35 @@ def watch_folder(
     ignore: tuple[str | os.PathLike[str], ...] = (),
     debounce_ms: int = DEBOUNCE_MS,
 ) -> None:
-    """Call `sync` after each burst of changes under `folder` until `stop` is set (or Ctrl-C).
+    """Call `sync` after each burst of changes under `folder` (one or several) until `stop`.
 
     Each report goes to `on_sync`; a sync that fails with one of our errors, and a folder that is
-    gone, go to `on_error` as a message, and watching goes on. Paths in `ignore` (the index
-    itself, when it lives inside the folder) never trigger a sync.
+    gone, go to `on_error` as a message, and watching goes on (over the folders still there).
+    Paths in `ignore` (the index itself, when it lives inside the folder) never trigger a sync.
+    Ctrl-C stops it too.
     """
     from watchfiles import DefaultFilter, watch
 
-    where = Path(folder).expanduser().resolve()
+    given = [folder] if isinstance(folder, str | os.PathLike) else list(folder)
+    wheres = [Path(one).expanduser().resolve() for one in given]
     stop = stop or threading.Event()
     ignored = DefaultFilter(ignore_paths=[str(Path(p).expanduser().resolve()) for p in ignore])
-    missing = False
+    missing: set[Path] = set()
     while not stop.is_set():
-        if not where.is_dir():
-            if not missing:
-                on_error(f"{where} is gone; waiting for it to come back.")
-                missing = True
+        present = [where for where in wheres if where.is_dir()]
+        gone = set(wheres) - set(present)
+        for where in sorted(gone - missing):
+            on_error(f"{where} is gone; waiting for it to come back.")
+        came_back = missing - gone
+        missing = gone
+        if came_back:
+            _run(sync, on_sync, on_error)  # back: whatever changed meanwhile
+        if not present:
             stop.wait(_CHECK_MS / 1000)
             continue
-        if missing:
-            missing = False
-            _run(sync, on_sync, on_error)  # back: whatever changed meanwhile
         try:
             for changes in watch(
-                where,
+                *present,
                 watch_filter=ignored,
                 debounce=debounce_ms,
                 stop_event=stop,
@@ -65,11 +69,11 @@ def watch_folder(
             ):
                 if changes:
                     _run(sync, on_sync, on_error)
-                if not where.is_dir():
-                    break
+                if [where for where in wheres if where.is_dir()] != present:
+                    break  # one went or came back: watch what is there now
         except (OSError, RuntimeError):
-            # The watched folder went away under the watcher: the loop waits for it.
-            if where.is_dir():
+            # A watched folder went away under the watcher: the loop waits for it.
+            if all(where.is_dir() for where in present):
                 raise
 
 

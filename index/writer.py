@@ -14,28 +14,28 @@ import functools
 import os
 import shutil
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
 
-from index.budget import DEFAULT_FILE_TIMEOUT, FileTimeout, TimeLimit
+from index.budget import DEFAULT_FILE_TIMEOUT
 from index.errors import (
-    FolderMismatchError,
     IndexMissingError,
     IndexUnusableError,
     IndexWriteError,
-    IssueReadError,
     NothingIndexedError,
 )
-from index.filedates import with_file_dates
+from index.folders import Folder, folder_names, folders_for_run
 from index.parallel import default_jobs
-from index.parse import DEFAULT_MAX_BYTES, parse_file
+from index.parse import DEFAULT_MAX_BYTES
+from index.reading import read_source
 from index.safetext import display_name
-from index.scan import FileRecord, Plan, SeenFile, hash_file, is_racy, not_regular, plan_sync
+from index.scan import FileRecord, Plan, plan_folders
 from index.schema import SCHEMA_VERSION, build_schema
-from index.session import FileResult, Outcome, ProgressCallback, Session, Settings, add_issues
+from index.session import Outcome, ProgressCallback, Session, Settings, add_issues
 from index.state import State, read_state, write_state
 from index.storage import open_store, tidy_store
 from index.store import (
@@ -43,12 +43,14 @@ from index.store import (
     new_store_name,
     now_iso,
     read_manifest,
-    remembered_folder,
+    remembered_folders,
     remove_other_stores,
     store_path,
     write_lock,
     write_manifest,
 )
+
+FolderArg = str | os.PathLike[str]
 
 __all__ = ["IndexReport", "Skipped", "add_issues", "build_index", "read_source", "sync_index"]
 
@@ -89,74 +91,23 @@ class IndexReport:
     seconds: float
     checkpoints: int = 0
     warnings: tuple[str, ...] = ()
+    # Every folder the index follows (`folder` is the first).
+    folders: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         data = dict(self.__dict__)
         data["skipped"] = [{"path": s.path, "reason": s.reason} for s in self.skipped]
         data["warnings"] = list(self.warnings)
+        data["folders"] = list(self.folders)
         return data
 
 
-def read_source(
-    seen: SeenFile,
-    root: Path,
-    max_bytes: int,
-    file_timeout: float | None = DEFAULT_FILE_TIMEOUT,
-    date_from_mtime: bool = False,
-) -> FileResult:
-    """Hash and parse one file, noticing when it changes while being read.
-
-    The record keeps the stat taken before reading. If the file changed while it was read, the
-    record's hash is left empty, so the next sync sees a new stat, finds no matching hash and
-    reads the file again: nothing written during a sync is missed. Parsing that takes longer
-    than `file_timeout` seconds is stopped and the file skipped (see `index.budget`).
-    """
-    try:
-        before = os.stat(seen.path)
-    except OSError as problem:
-        reason = problem.strerror or str(problem)
-        return FileResult(seen.relpath, FileRecord(seen.size, seen.mtime_ns, "", (), reason))
-    odd = not_regular(before.st_mode)
-    if odd is not None:  # replaced by a pipe or a device since the scan: never open it
-        return FileResult(seen.relpath, FileRecord(seen.size, seen.mtime_ns, "", (), odd))
-    read_ns = time.time_ns()
-    digest, issues, error, after = "", [], None, before
-    try:
-        known = seen.sha256 if (seen.size, seen.mtime_ns) == _stat(before) else None
-        digest = known or hash_file(seen.path)
-        with TimeLimit(file_timeout):
-            issues = parse_file(seen.path, root, max_bytes=max_bytes)
-        if date_from_mtime:
-            issues = with_file_dates(issues, before.st_mtime_ns)
-        after = os.stat(seen.path)
-    except IssueReadError as problem:
-        error = problem.reason
-    except OSError as problem:
-        error = problem.strerror or str(problem)
-    except FileTimeout:
-        error = f"took longer than {file_timeout:g} s to read (limit set by --file-timeout)"
-    if _stat(after) != _stat(before):
-        digest = ""
-    record = FileRecord(
-        before.st_size,
-        before.st_mtime_ns,
-        digest,
-        tuple(issue.id for issue in issues),
-        error,
-        is_racy(before.st_mtime_ns, read_ns),
-    )
-    return FileResult(seen.relpath, record, tuple(issues))
-
-
-def _stat(result: os.stat_result) -> tuple[int, int]:
-    return result.st_size, result.st_mtime_ns
-
-
 def sync_index(
-    folder: str | os.PathLike[str] | None,
+    folder: FolderArg | Sequence[FolderArg] | None,
     index_dir: str | os.PathLike[str],
     *,
     rebuild: bool = False,
+    forget: Sequence[FolderArg] = (),
     jobs: int | None = None,
     keep_stale: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
@@ -167,10 +118,16 @@ def sync_index(
     follow_symlinks: bool = True,
     date_from_mtime: bool | None = None,
 ) -> IndexReport:
-    """Bring the index at `index_dir` in step with `folder` (None: the folder it was built from).
+    """Bring the index at `index_dir` in step with its folders, adding `folder` (one or several).
 
-    Creates the index when there is none; `rebuild` builds a new one from scratch and replaces
-    the old one once complete. When there are many files to read, `jobs` worker processes parse
+    An index follows every folder it was ever given (None: just those); `forget` drops folders
+    and their issues. The first folder's issues have their relative paths as ids; each later
+    folder has a label, and its ids read `label:relpath`. A remembered folder that is missing
+    or empty (a drive not mounted) keeps its issues, with a warning.
+
+    Creates the index when there is none; `rebuild` builds a new one from scratch (from the
+    folders given, else from the remembered ones) and replaces the old one once complete. When
+    there are many files to read, `jobs` worker processes parse
     and index them (default: `default_jobs()`; they are started with "spawn", so a script that calls
     this needs the usual `if __name__ == "__main__":` guard). A commit is made every
     `checkpoint_seconds` so that an interrupted sync loses little. A file whose reading takes
@@ -183,16 +140,14 @@ def sync_index(
     """
     started = time.perf_counter()
     target = Path(index_dir).expanduser().resolve()
+    given = _given(folder)
     with write_lock(target, timeout=lock_timeout):
         manifest = _usable_manifest(target, rebuild)
-        source = _source_folder(folder, manifest, target)
-        # One index follows one folder: indexing another one into it would drop the first
-        # folder's issues, so that takes an explicit rebuild.
-        if manifest is not None and manifest.folder != str(source) and not rebuild:
-            raise FolderMismatchError(
-                f"The index at {target} holds the issues of {manifest.folder}, not of {source}. "
-                "Rebuild it to replace them, or give the new folder an index of its own."
-            ).with_remedy("replace", str(source))
+        # A rebuild of an unreadable index still goes back to the folders it came from.
+        known = manifest.folders if manifest is not None else remembered_folders(target)
+        folders = folders_for_run(
+            given, known, target, rebuild=rebuild, forget=forget, first=manifest is None
+        )
         remembered = manifest.date_from_mtime if manifest is not None else False
         by_mtime = remembered if date_from_mtime is None else date_from_mtime
         rebuild = rebuild or by_mtime != remembered  # other dates for files already read
@@ -202,26 +157,34 @@ def sync_index(
         )
         settings = replace(settings, follow_symlinks=follow_symlinks, date_from_mtime=by_mtime)
         if manifest is None:
-            report = _first_build(target, source, settings)
+            report = _first_build(target, folders, settings)
         elif rebuild:
-            report = _rebuild_aside(target, source, manifest, settings)
+            report = _rebuild_aside(target, folders, manifest, settings)
         else:
-            report = _sync(target, source, manifest, settings)
+            report = _sync(target, folders, manifest, settings)
     if report.issues == 0:
         # The same for a first build, a sync and a rebuild (which keeps the old index).
         reasons = "; ".join(f"{skip.path}: {skip.reason}" for skip in report.skipped[:5])
         raise NothingIndexedError(
-            f"Nothing could be indexed in {source} ({report.files_seen} issue files seen, "
-            f"{len(report.skipped)} skipped{': ' + reasons if reasons else ''})."
+            f"Nothing could be indexed in {folder_names(folders)} ({report.files_seen} issue files "
+            f"seen, {len(report.skipped)} skipped{': ' + reasons if reasons else ''})."
         )
     return replace(report, seconds=round(time.perf_counter() - started, 3))
 
 
 def build_index(
-    folder: str | os.PathLike[str], index_dir: str | os.PathLike[str], **options: Any
+    folder: FolderArg | Sequence[FolderArg], index_dir: str | os.PathLike[str], **options: Any
 ) -> IndexReport:
     """Index `folder` into `index_dir`: a sync that creates the index when there is none."""
     return sync_index(folder, index_dir, **options)
+
+
+def _given(folder: FolderArg | Sequence[FolderArg] | None) -> list[FolderArg]:
+    if folder is None:
+        return []
+    if isinstance(folder, str | os.PathLike):
+        return [folder]
+    return list(folder)
 
 
 def _usable_manifest(target: Path, rebuild: bool) -> Manifest | None:
@@ -235,97 +198,103 @@ def _usable_manifest(target: Path, rebuild: bool) -> Manifest | None:
         raise
 
 
-def _source_folder(
-    folder: str | os.PathLike[str] | None, manifest: Manifest | None, target: Path
-) -> Path:
-    if folder is None:
-        # A rebuild of an unreadable index still goes back to the folder it came from.
-        folder = manifest.folder if manifest is not None else remembered_folder(target)
-        if not folder:
-            raise IndexMissingError(
-                f"No folder given, and there is no index at {target} that remembers one: "
-                "give the folder of issues to index."
-            )
-    source = Path(folder).expanduser().resolve()
-    if not source.is_dir():
-        raise NothingIndexedError(
-            f"The folder {source} does not exist or is not a folder: give the folder of issues "
-            "to index."
-        )
-    return source
-
-
-def _first_build(target: Path, source: Path, settings: Settings) -> IndexReport:
+def _first_build(target: Path, folders: tuple[Folder, ...], settings: Settings) -> IndexReport:
     """No usable index yet: build one in place, published from its first checkpoint on."""
     remove_other_stores(target, None)
-    store = _new_store(target, source)
+    store = _new_store(target, folders)
     created = now_iso()
     write_manifest(
         target,
-        Manifest(SCHEMA_VERSION, store.name, str(source), created, None, settings.date_from_mtime),
+        Manifest(SCHEMA_VERSION, store.name, folders, created, None, settings.date_from_mtime),
     )
-    return _sync(target, source, read_manifest(target), settings, rebuilt=True)
+    return _sync(target, folders, read_manifest(target), settings, rebuilt=True)
 
 
 def _rebuild_aside(
-    target: Path, source: Path, manifest: Manifest, settings: Settings
+    target: Path, folders: tuple[Folder, ...], manifest: Manifest, settings: Settings
 ) -> IndexReport:
     """Build a new store beside the current one; switch to it only when it is complete."""
     remove_other_stores(target, manifest.store)
-    store = _new_store(target, source)
+    store = _new_store(target, folders)
     try:
         ix = open_store(store, mmap=False)
-        plan = plan_sync(source, {}, skip=(target,), follow_symlinks=settings.follow_symlinks)
-        session = Session(store, ix, source, {}, plan, replace(settings, checkpoint_seconds=None))
+        plan, warnings = _plan(target, folders, {}, settings)
+        session = Session(
+            store, ix, _first(folders), {}, plan, replace(settings, checkpoint_seconds=None)
+        )
         outcome = session.run(complete_before=False)
         if _issue_count(outcome.records) == 0:
             raise NothingIndexedError(
-                f"Nothing could be indexed in {source} ({plan.seen} issue files seen, "
-                f"{len(outcome.skipped)} skipped); the index at {target} was left as it was."
+                f"Nothing could be indexed in {folder_names(folders)} ({plan.seen} issue files "
+                f"seen, {len(outcome.skipped)} skipped); the index at {target} was left as it was."
             )
         now = now_iso()
         # The switch: searches opened from here on read the new store.
-        manifest = Manifest(
-            SCHEMA_VERSION, store.name, str(source), now, now, settings.date_from_mtime
-        )
+        manifest = Manifest(SCHEMA_VERSION, store.name, folders, now, now, settings.date_from_mtime)
         write_manifest(target, manifest)
     except BaseException:
         shutil.rmtree(store, ignore_errors=True)
         raise
     remove_other_stores(target, store.name)
-    return _report(target, source, plan, outcome, rebuilt=True, warnings=())
+    return _report(target, folders, plan, outcome, rebuilt=True, warnings=tuple(warnings))
 
 
 def _sync(
-    target: Path, source: Path, manifest: Manifest, settings: Settings, rebuilt: bool = False
+    target: Path,
+    folders: tuple[Folder, ...],
+    manifest: Manifest,
+    settings: Settings,
+    rebuilt: bool = False,
 ) -> IndexReport:
-    """Bring the current store in step with the folder, doing only the work that changed."""
+    """Bring the current store in step with the folders, doing only the work that changed."""
     remove_other_stores(target, manifest.store)  # left by a rebuild that was killed
     store = store_path(target, manifest)
     ix = open_store(store, mmap=False)
     state = read_state(store, ix.latest_generation())
     tidy_store(store, ix)
-    plan = plan_sync(source, state.files, skip=(target,), follow_symlinks=settings.follow_symlinks)
-    if "" in plan.unlisted:
-        raise NothingIndexedError(f"The folder {source} cannot be read: {plan.unlisted['']}.")
-    known = _issue_count(state.files)
-    if plan.seen == 0 and known:
-        raise NothingIndexedError(
-            f"The folder {source} holds no issue files now, but the index holds {known} issues"
-            " from it. If it is a drive that is not mounted, mount it and try again; if every"
-            " issue really is gone, rebuild the index."
-        ).with_remedy("rebuild", str(source))
-    outcome = Session(store, ix, source, state.files, plan, settings).run(state.complete)
-    return _report(target, source, plan, outcome, rebuilt=rebuilt, warnings=_touch(target))
+    plan, warnings = _plan(target, folders, state.files, settings)
+    if folders != manifest.folders:
+        # Remembered before the documents change: a search sees every folder it may find hits in.
+        write_manifest(target, replace(manifest, folders=_union(manifest.folders, folders)))
+    session = Session(store, ix, _first(folders), state.files, plan, settings)
+    outcome = session.run(state.complete)
+    if folders != manifest.folders:
+        write_manifest(target, replace(read_manifest(target), folders=folders))
+    touched = _touch(target)
+    return _report(target, folders, plan, outcome, rebuilt=rebuilt, warnings=(*warnings, *touched))
 
 
-def _new_store(target: Path, source: Path) -> Path:
+def _first(folders: tuple[Folder, ...]) -> Path:
+    return Path(folders[0].path)
+
+
+def _union(old: tuple[Folder, ...], new: tuple[Folder, ...]) -> tuple[Folder, ...]:
+    return (*old, *(folder for folder in new if folder not in old))
+
+
+def _plan(
+    target: Path, folders: tuple[Folder, ...], files: dict[str, FileRecord], settings: Settings
+) -> tuple[Plan, list[str]]:
+    """What to do in every folder; when none of them can be synced, why (nothing is changed)."""
+    plan, warnings = plan_folders(
+        folders, files, skip=(target,), follow_symlinks=settings.follow_symlinks
+    )
+    if len(warnings) == len(folders):
+        error = NothingIndexedError(
+            " ".join(w.split(";")[0] + "." for w in warnings) + " If it is a drive that is not"
+            " mounted, mount it and try again; if every issue really is gone, rebuild the index."
+        )
+        raise error.with_remedy("rebuild", folders[0].path)
+    return plan, warnings
+
+
+def _new_store(target: Path, folders: tuple[Folder, ...]) -> Path:
     """A new store holding a committed, empty index (generation 0) and its empty record."""
     store = target / new_store_name()
     try:
         store.mkdir(parents=True)
         whoosh_index.create_in(str(store), build_schema()).close()
-        write_state(store, 0, State(folder=str(source), files={}, complete=False))
+        write_state(store, 0, State(folder=folders[0].path, files={}, complete=False))
     except (OSError, IndexWriteError) as error:
         shutil.rmtree(store, ignore_errors=True)
         if isinstance(error, IndexWriteError):
@@ -359,7 +328,7 @@ def _issue_count(records: dict[str, FileRecord]) -> int:
 
 def _report(
     target: Path,
-    source: Path,
+    folders: tuple[Folder, ...],
     plan: Plan,
     outcome: Outcome,
     *,
@@ -373,7 +342,8 @@ def _report(
     )
     unchanged = sum(1 for rel in [*plan.unchanged, *plan.touched] if rel not in outcome.skipped)
     return IndexReport(
-        folder=str(source),
+        folder=folders[0].path,
+        folders=tuple(folder.path for folder in folders),
         index_dir=str(target),
         rebuilt=rebuilt,
         added=counts["added"],

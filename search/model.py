@@ -50,6 +50,8 @@ class Hit:
     also_at: tuple[str, ...] = ()
     # The date is the file's modification day, nothing in the issue dated it (--date-from-mtime).
     date_from_file: bool = False
+    # The indexed folder the file lies in (an index may follow several; "" when not known).
+    folder: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ class Results:
     sort: str = "relevance"
     stories: bool = False
     match: str = "all"  # how the hits were found: "all" words, or "any" (asked for, or fallback)
+    # The folders the index follows (a hit's `folder` is one of them).
+    folders: tuple[str, ...] = ()
 
     @property
     def pages(self) -> int:
@@ -86,6 +90,7 @@ class Results:
         """A JSON-ready dict: dates as ISO strings, spans as [start, end] pairs."""
         data = asdict(self)
         data["pages"] = self.pages
+        data["folders"] = list(self.folders)
         for hit in data["hits"]:
             hit["date"] = hit["date"].isoformat() if hit["date"] else None
             hit["also_at"] = list(hit["also_at"])

@@ -77,7 +77,7 @@ def highlight(snippet: Snippet, style: Style | None, width: int | None = None) -
 
 
 def describe(hit: Hit) -> str:
-    """Where a hit comes from: newsletter, date, the issue of a story, and the file."""
+    """Where a hit comes from: newsletter, date, the issue of a story, and the file (its path)."""
     when = hit.date.isoformat() if hit.date else "undated"
     if hit.date and hit.date_from_file:
         when += " (file date)"

@@ -16,6 +16,7 @@ from whoosh import query as wq
 from index import stemming
 from index.errors import IssueNotFoundError, QueryError
 from index.fields import KIND_ISSUE, KIND_STORY
+from index.folders import folder_of
 from index.schema import story_parts
 from index.storage import open_index
 from index.store import writer_active
@@ -215,6 +216,7 @@ class Searcher:
         )
         if collapsed.also:
             hits = tuple(self._with_copies(hit, collapsed.also) for hit in hits)
+        hits = self._in_folders(hits)
         suggestion = None
         # When no document had all the words, a correction that finds some with all of them
         # is worth offering, however many hits the any-word fallback found.
@@ -246,7 +248,17 @@ class Searcher:
             sort=sort,
             stories=stories,
             match=match,
+            folders=tuple(folder.path for folder in self.manifest.folders),
         )
+
+    def _in_folders(self, hits: tuple[Hit, ...]) -> tuple[Hit, ...]:
+        """The hits, each naming the indexed folder its file lies in."""
+        folders = self.manifest.folders
+        placed = []
+        for hit in hits:
+            found = folder_of(hit.id, folders)
+            placed.append(dataclasses.replace(hit, folder=found[0].path) if found else hit)
+        return tuple(placed)
 
     def _story(self, best: tuple[int, float] | None, issue: int) -> dict[str, Any] | None:
         """The stored fields of an issue's best-matching brief, shown with the issue's hit.
@@ -344,7 +356,9 @@ class Searcher:
         """
         if not 1 <= limit <= MAX_LIMIT:
             raise QueryError(f"limit must be 1 to {MAX_LIMIT}.")
-        return similar_to(self._searcher, self.document(id_or_path), limit, terms, self._evaluator)
+        found = similar_to(self._searcher, self.document(id_or_path), limit, terms, self._evaluator)
+        folders = tuple(folder.path for folder in self.manifest.folders)
+        return dataclasses.replace(found, hits=self._in_folders(found.hits), folders=folders)
 
 
 def _empty(

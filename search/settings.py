@@ -32,9 +32,15 @@ def _is_path(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
+def _is_paths(value: Any) -> bool:
+    """a list of paths"""
+    return isinstance(value, list) and all(_is_path(item) for item in value)
+
+
 # Each setting: its check, documented by the check's docstring.
 SETTINGS = {
     "index_dir": _is_path,
+    "folders": _is_paths,
     "format": _choice(FORMATS),
     "color": _is_bool,
     "match": _choice(MATCH_MODES),
@@ -74,6 +80,8 @@ def read_config(path: Path | None = None) -> dict[str, Any]:
             raise ConfigError(f"Setting {key!r} in {path} must be {check.__doc__}, not {value!r}.")
     if "index_dir" in data:
         data["index_dir"] = str(Path(data["index_dir"]).expanduser())
+    if "folders" in data:
+        data["folders"] = [str(Path(folder).expanduser()) for folder in data["folders"]]
     return data
 
 

@@ -58,6 +58,7 @@ def test_config_command_shows_the_file_and_its_settings(tmp_path: Path) -> None:
         ('format = "xml"', "must be one of text, line, json, jsonl, paths, not 'xml'"),
         ("color = 1", "must be true or false"),
         ("match = [", "is not valid TOML"),
+        ('folders = "~/a"', "must be a list of paths"),
     ],
 )
 def test_bad_settings_are_misuse_with_the_file_named(
@@ -74,5 +75,9 @@ def test_bad_settings_are_misuse_with_the_file_named(
 def test_read_config(tmp_path: Path) -> None:
     assert read_config(tmp_path / "absent.toml") == {}
     path = tmp_path / "config.toml"
-    path.write_text('index_dir = "~/idx"\nmatch = "all"\n', encoding="utf-8")
-    assert read_config(path) == {"index_dir": str(Path.home() / "idx"), "match": "all"}
+    path.write_text('index_dir = "~/idx"\nmatch = "all"\nfolders = ["~/a"]\n', encoding="utf-8")
+    assert read_config(path) == {
+        "index_dir": str(Path.home() / "idx"),
+        "match": "all",
+        "folders": [str(Path.home() / "a")],
+    }

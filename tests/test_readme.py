@@ -122,10 +122,24 @@ def localize(command: str, folder: Path, index_dir: Path) -> list[str]:
             continue
         if arg == "FOLDER" or arg == "examples":
             arg = str(folder)
+        elif arg == "OTHER_FOLDER":
+            arg = str(_other_folder(folder))
         elif arg.startswith("examples/"):
             arg = str(folder / arg.removeprefix("examples/"))
         out.append(arg)
     return [*out, "--index-dir", str(index_dir)]
+
+
+def _other_folder(folder: Path) -> Path:
+    """A second folder beside the examples' copy: one issue, in words no README query uses."""
+    other = folder.parent / "other"
+    if not other.exists():
+        other.mkdir()
+        (other / "apiary.txt").write_text(
+            "Apiary log\nThe hives wintered well; propolis and comb were weighed.\n",
+            encoding="utf-8",
+        )
+    return other
 
 
 def test_the_readme_shows_commands() -> None:
@@ -180,7 +194,10 @@ def test_readme_command_runs(command: str, examples: tuple[Path, Path]) -> None:
     if command.split()[1] in SERVERS:
         _serve(localize(command, folder, index_dir))
         return
-    result = run(localize(command, folder, index_dir))
+    args = localize(command, folder, index_dir)
+    if "--forget" in args:  # run alone too: the folder to forget is followed first
+        run(["index", str(folder), str(_other_folder(folder)), "--index-dir", str(index_dir)])
+    result = run(args)
     _no_crash(result)
     assert result.exit_code == 0, result.output
     if command.split()[1] in ("similar", "show", "stats"):

@@ -33,10 +33,11 @@ from index.errors import (
 )
 from index.model import Issue
 from index.parse import DEFAULT_MAX_BYTES
+from index.reading import read_source
 from index.scan import plan_sync
 from index.schema import SCHEMA_VERSION, STORED_PREFIX, documents, opened_fields
 from index.state import FileRecord
-from index.writer import IndexReport, Skipped, read_source
+from index.writer import IndexReport, Skipped
 
 __all__ = [
     "DEFAULT_URL",
@@ -358,7 +359,7 @@ def sync_opensearch(
             raise FolderMismatchError(
                 f"OpenSearch index {index_name!r} holds {known}, not {root}: use another "
                 "--index-name, or --rebuild."
-            )
+            ).with_remedy("replace", str(root))
         previous = _read_records(client, index_name)
         plan = plan_sync(root, previous, follow_symlinks=follow_symlinks)
         results = [

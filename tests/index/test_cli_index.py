@@ -211,3 +211,51 @@ def test_summary_counts_issues_and_files_apart(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert ": 4 issues in 2 files from " in result.stderr
     assert "files: 2 added, 0 updated, 0 removed, 0 unchanged, 0 skipped" in result.stderr
+
+
+def test_several_folders_forget_and_stats_through_the_cli(tmp_path: Path) -> None:
+    one, two, index_dir = tmp_path / "one", tmp_path / "two", tmp_path / "index"
+    write_archive(one, range(2))
+    write_archive(two, range(10, 13))
+    result = _index(str(one), str(two), "--index-dir", str(index_dir), "--json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["folders"] == [str(one.resolve()), str(two.resolve())]
+    assert report["issues"] == 5
+    stats = CliRunner().invoke(main, ["stats", "--index-dir", str(index_dir)]).stdout
+    assert f"folders:        {one.resolve()}\n" in stats
+    assert f"                {two.resolve()} (ids start with two:)\n" in stats
+    found = CliRunner().invoke(
+        main, ["search", "uid00011", "--index-dir", str(index_dir), "--format", "json"]
+    )
+    (hit,) = json.loads(found.stdout)["hits"]
+    assert (hit["id"], hit["folder"]) == ("two:" + issue_relpath(11), str(two.resolve()))
+    shown = CliRunner().invoke(main, ["show", hit["id"], "--index-dir", str(index_dir)])
+    assert shown.exit_code == 0 and f"id: two:{issue_relpath(11)}" in shown.stdout
+    result = _index("--forget", str(two), "--index-dir", str(index_dir))
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "2 issues in 2 files from " + str(one.resolve()) + " — files: 0 added, 0 updated, 3 removed"
+        in result.stderr
+    )
+    result = _index("--forget", str(two), "--index-dir", str(index_dir))
+    assert result.exit_code == 1
+    assert f"does not follow {two}" in result.stderr and "To replace" not in result.stderr
+
+
+def test_index_without_folders_follows_the_settings_file(tmp_path: Path) -> None:
+    one, index_dir = tmp_path / "one", tmp_path / "index"
+    write_archive(one, range(3))
+    settings = tmp_path / "config.toml"
+    settings.write_text(f'folders = ["{one}"]\nindex_dir = "{index_dir}"\n', encoding="utf-8")
+    env = {"NEWSLETTER_SEARCH_CONFIG": str(settings), "NEWSLETTER_SEARCH_INDEX": ""}
+    result = _index(env=env)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith(f"Built {index_dir.resolve()}: 3 issues in 3 files")
+
+
+def test_an_opensearch_index_follows_one_folder(tmp_path: Path) -> None:
+    args = [str(tmp_path), str(tmp_path / "b"), "--engine", "opensearch", "--index-name", "x"]
+    result = _index(*args)
+    assert result.exit_code == 2
+    assert "An OpenSearch index follows one folder" in result.stderr

@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 import index.inspection
+import index.reading
 import index.writer
 from cli import main
 from index import build_index, sync_index
@@ -151,7 +152,7 @@ def test_a_file_over_its_time_limit_is_skipped_and_the_build_goes_on(
     folder.mkdir()
     (folder / "slow.txt").write_text("Slow\n\nNever finishes.\n")
     (folder / "fine.txt").write_text("Fine\n\nA narwhal story.\n")
-    monkeypatch.setattr(index.writer, "parse_file", _spin_on_slow(index.writer.parse_file))
+    monkeypatch.setattr(index.reading, "parse_file", _spin_on_slow(index.reading.parse_file))
     report = build_index(folder, tmp_path / "index", jobs=1, file_timeout=0.2)
     (skipped,) = report.skipped
     assert skipped.path == "slow.txt"

@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+import index.reading
 import index.session
 import index.stemming
 import index.writer
@@ -204,7 +205,7 @@ def _interrupt_on_call(real: Any, call: int) -> Any:
 
 # Where a Ctrl-C lands: (module, attribute), each in the middle of a sync that commits often.
 STEPS = {
-    "reading a file": (index.writer, "parse_file"),
+    "reading a file": (index.reading, "parse_file"),
     "writing the record": (index.session, "write_state"),
     "committing": (index.session, "commit_with"),
     "after committing": (index.session, "remove_other_states"),

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
+import index.reading
 import index.scan
 import index.writer
-from index.errors import FolderMismatchError, IndexMissingError, NothingIndexedError
+from index.errors import IndexMissingError, NothingIndexedError
 from index.scan import FileRecord, hash_file, plan_sync
 from index.writer import sync_index
 from tests.index.sync_helpers import (
@@ -119,13 +120,13 @@ def index_dir(tmp_path: Path) -> Path:
 
 def _count_parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     calls: list[Path] = []
-    real = index.writer.parse_file
+    real = index.reading.parse_file
 
     def counting(path: Any, *args: Any, **kwargs: Any) -> Any:
         calls.append(Path(path))
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(index.writer, "parse_file", counting)
+    monkeypatch.setattr(index.reading, "parse_file", counting)
     return calls
 
 
@@ -220,7 +221,7 @@ def test_a_file_changed_while_it_is_read_is_read_again_next_time(
 ) -> None:
     expected = write_archive(folder, range(3))
     age(folder)
-    real = index.writer.parse_file
+    real = index.reading.parse_file
     target = folder / issue_relpath(1)
 
     def parse_then_edit(path: Any, *args: Any, **kwargs: Any) -> Any:
@@ -229,7 +230,7 @@ def test_a_file_changed_while_it_is_read_is_read_again_next_time(
             write_issue(folder, 1, version=1)  # the user saves while the indexer reads
         return issues
 
-    monkeypatch.setattr(index.writer, "parse_file", parse_then_edit)
+    monkeypatch.setattr(index.reading, "parse_file", parse_then_edit)
     sync_index(folder, index_dir, **run_options())
     assert snapshot(index_dir).versions[issue_relpath(1)] == {"ver00001x000"}
     report = sync_index(folder, index_dir, **run_options())
@@ -265,19 +266,22 @@ def test_no_folder_and_no_index_says_what_to_do(index_dir: Path) -> None:
         sync_index(None, index_dir, **run_options())
 
 
-def test_another_folder_is_refused_unless_rebuilding(tmp_path: Path, index_dir: Path) -> None:
+def test_another_folder_joins_and_a_rebuild_given_it_replaces_the_first(
+    tmp_path: Path, index_dir: Path
+) -> None:
     write_archive(tmp_path / "one", range(3))
     write_archive(tmp_path / "two", range(10, 12))
     sync_index(tmp_path / "one", index_dir, **run_options())
-    # Never drop the first folder's issues silently.
-    with pytest.raises(FolderMismatchError, match="holds the issues of") as caught:
-        sync_index(tmp_path / "two", index_dir, **run_options())
-    assert caught.value.remedy == "replace"
-    assert caught.value.folder == str((tmp_path / "two").resolve())
-    assert len(snapshot(index_dir).records) == 3
+    # Never drop the first folder's issues silently: a second folder joins (tests/index/
+    # test_folders.py has the rest); a rebuild given a folder keeps only that one.
+    report = sync_index(tmp_path / "two", index_dir, **run_options())
+    assert (report.added, report.issues) == (2, 5)
     report = sync_index(tmp_path / "two", index_dir, **run_options(rebuild=True))
     assert (report.rebuilt, report.added, report.issues) == (True, 2, 2)
-    assert set(snapshot(index_dir).records) == {issue_relpath(10), issue_relpath(11)}
+    assert set(snapshot(index_dir).records) == {
+        "two:" + issue_relpath(10),
+        "two:" + issue_relpath(11),
+    }
     assert len(list(index_dir.glob("store-*"))) == 1
 
 

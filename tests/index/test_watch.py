@@ -115,4 +115,4 @@ def test_index_watch_prints_each_sync_and_stops_cleanly_on_ctrl_c(
     assert lines[2].startswith(f"Synced {index_dir.resolve()}: 2 issues in 2 files")
     assert "files: 1 added, 0 updated, 0 removed, 1 unchanged" in lines[2]
     assert lines[3] == "Stopped watching; the index keeps what was last committed."
-    assert seen == {"folder": str(folder.resolve()), "ignore": (str(index_dir),)}
+    assert seen == {"folder": (str(folder.resolve()),), "ignore": (str(index_dir),)}
