@@ -36,6 +36,7 @@ from search.searcher import DEFAULT_TIMEOUT
 from search.settings import FORMATS
 
 if TYPE_CHECKING:
+    from index.engines.location import Location
     from index.writer import IndexReport, Skipped
     from search.model import Results
 
@@ -241,6 +242,14 @@ def _engine_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def _location(engine: str, index_dir: str | None, url: str, index_name: str) -> Location:
+    """Where --engine, --index-dir, --url and --index-name say the index is."""
+    from index.engines.location import Location
+    from search.locate import default_index_dir
+
+    return Location.of(engine, index_dir or default_index_dir(), url, index_name)
+
+
 def _progress_line(done: int, total: int, rate: float, eta: float, path: str, columns: int) -> str:
     """The progress line, kept within the terminal's width (a wrapped line cannot be redrawn).
 
@@ -362,7 +371,7 @@ def index_command(
     settings file). Issues of the first folder have their relative paths as ids; those of each
     later folder start with its label ("label:path").
     """
-    from index import sync_index
+    from index.engines.location import sync_into
     from search.locate import default_index_dir
 
     folders = folders or tuple(_settings_folders())
@@ -377,16 +386,12 @@ def index_command(
         "follow_symlinks": follow_symlinks,
     }
 
-    def sync() -> IndexReport:
-        if engine == "opensearch":
-            from index.engines.opensearch_engine import sync_opensearch
+    location = _location(engine, index_dir, url, index_name)
 
-            if len(folders) > 1 or forget:
-                raise click.UsageError("An OpenSearch index follows one folder: give one FOLDER.")
-            return sync_opensearch(folder, url, index_name, **common)
-        return sync_index(
-            folders,
-            index_dir or default_index_dir(),
+    def sync() -> IndexReport:
+        report: IndexReport = sync_into(
+            location,
+            folders or None,
             forget=forget,
             jobs=jobs,
             keep_stale=keep_stale,
@@ -394,6 +399,7 @@ def index_command(
             date_from_mtime=date_from_mtime,
             **common,
         )
+        return report
 
     with _errors(index_dir, folder):
         try:
@@ -670,7 +676,7 @@ def search_command(
     no_snippets: bool,
 ) -> None:
     """Search the index: several WORDS form one query (--help-query shows the language)."""
-    from search import search
+    from search.engine import open_searcher
 
     fmt = "json" if as_json else fmt
     use_color = _use_color(color)
@@ -681,27 +687,21 @@ def search_command(
 
             start, end = parse_date_expression(until, dt.date.today())
             until_date = end or start
-        if engine == "opensearch":
-            from search.opensearch_searcher import OpenSearchSearcher
-
-            opensearch = OpenSearchSearcher(url=url, index_name=index_name)
-            run: Callable[..., Results] = opensearch.search
-        else:
-            run = functools.partial(search, index_dir)
-        results = run(
-            " ".join(words),
-            limit=1 if count else limit,
-            page=page,
-            since=_read_date(since),
-            until=until_date,
-            newsletter=newsletter,
-            author=author,
-            sort=sort,
-            facets=facets,
-            stories=stories,
-            timeout=timeout,
-            match=match,
-        )
+        with open_searcher(_location(engine, index_dir, url, index_name)) as searcher:
+            results = searcher.search(
+                " ".join(words),
+                limit=1 if count else limit,
+                page=page,
+                since=_read_date(since),
+                until=until_date,
+                newsletter=newsletter,
+                author=author,
+                sort=sort,
+                facets=facets,
+                stories=stories,
+                timeout=timeout,
+                match=match,
+            )
     links = _use_links(hyperlinks, use_color)
     _finish_search(
         results, fmt, use_color, explain, count=count, snippets=not no_snippets, links=links
@@ -778,19 +778,13 @@ def similar_command(
     index_name: str,
 ) -> None:
     """Issues most like the one with this id or path."""
-    from search import Searcher
+    from search.engine import open_searcher
 
     fmt = "json" if as_json else fmt
     use_color = _use_color(color)
-    with _errors(index_dir):
-        if engine == "opensearch":
-            from search.opensearch_searcher import OpenSearchSearcher
-
-            with OpenSearchSearcher(url=url, index_name=index_name) as remote:
-                results = remote.similar(id_or_path, limit=limit)
-        else:
-            with Searcher(index_dir) as searcher:
-                results = searcher.similar(id_or_path, limit=limit)
+    location = _location(engine, index_dir, url, index_name)
+    with _errors(index_dir), open_searcher(location) as searcher:
+        results = searcher.similar(id_or_path, limit=limit)
     _emit(results, fmt, use_color, False, _use_links(hyperlinks, use_color))
 
 

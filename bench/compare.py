@@ -3,6 +3,7 @@
     python -m bench.compare                      # 10,000 issues from BBC text (about 25 min)
     python -m bench.compare --issues 1000        # a quicker run
     python -m bench.compare --folder ../shared/corpus/newsletters/this-week-in-rust
+    python -m bench.compare --opensearch-node    # also the OpenSearch engine, on a node it starts
 
 Builds the corpus (see bench/compare_corpus.py) or copies `--folder`, then measures, through the
 project's own code paths (index.build_index, search.Searcher, the CLI as a process): full builds
@@ -19,6 +20,7 @@ shared: compare ratios from one run, not seconds across runs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -30,13 +32,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from bench.compare_corpus import BenchQuery, make_queries, raw_docs, write_corpus
 from bench.compare_engines import ENGINES, REPO, baselines
-from bench.compare_ours import BARE_ON_OURS, Ours, ours_text
+from bench.compare_ours import BARE_ON_OURS, OPENSEARCH_URL_VAR, Ours, OursOnOpenSearch, ours_text
 from bench.compare_report import Figures, render, update_results
 
 RESULTS = REPO / "bench" / "RESULTS.md"
@@ -69,6 +71,18 @@ def _build(engine: str, folder: Path, where: Path, jobs: int) -> dict[str, float
     figures["mb"] = _megabytes(where)
     print(f"  built {engine} (jobs {jobs}): {figures['seconds']:.1f} s", file=sys.stderr)
     return figures
+
+
+def _node_peak_mb(pid: int | None) -> float:
+    """The peak resident memory of the OpenSearch node's JVM, when this run started it."""
+    if pid is None:
+        return 0.0
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except OSError:
+        return 0.0
+    line = next((line for line in status.splitlines() if line.startswith("VmHWM:")), "")
+    return float(line.split()[1]) / 1024 if line else 0.0
 
 
 def _megabytes(folder: Path) -> float:
@@ -210,6 +224,8 @@ def measure(args: argparse.Namespace, work: Path) -> Figures:
         f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}, {_versions()}"
     )
     others = baselines()
+    if os.environ.get(OPENSEARCH_URL_VAR):
+        others.append(OursOnOpenSearch())
     ours = Ours()
     where = {engine.name: work / engine.name.replace(" ", "-") for engine in others}
     where["ours"] = work / "ours"
@@ -220,6 +236,10 @@ def measure(args: argparse.Namespace, work: Path) -> Figures:
         for engine in others:
             key = next(k for k, v in ENGINES.items() if isinstance(engine, v))
             figures.builds[engine.name] = _build(key, corpus, where[engine.name], 2)
+            if isinstance(engine, OursOnOpenSearch):
+                # Its index lives in the node: its size from the node, its memory the JVM's.
+                figures.builds[engine.name]["mb"] = engine.size_mb()
+                figures.builds[engine.name]["workers_rss"] = _node_peak_mb(args.node_pid)
     victim = docs[len(docs) // 2].path
     for engine in [ours, *others]:
         print(f"  searching with {engine.name}", file=sys.stderr)
@@ -270,6 +290,24 @@ def _versions() -> str:
     return ", ".join(parts)
 
 
+@contextlib.contextmanager
+def _opensearch_node() -> Iterator[tuple[str, int]]:
+    """One OpenSearch node on loopback for the run (the test suite's launcher), then stopped."""
+    from tests.opensearch.node import build_launcher, missing_tools, start_cluster, wait_health
+
+    reason = missing_tools()
+    if reason is not None:
+        sys.exit(f"--opensearch-node: {reason}")
+    with tempfile.TemporaryDirectory(prefix="bench-opensearch-") as home:
+        (node,) = start_cluster(build_launcher(), Path(home), 1, heap="1g")
+        try:
+            wait_health(node.url, nodes=1)
+            print(f"  OpenSearch node at {node.url}", file=sys.stderr)
+            yield node.url, node.process.pid
+        finally:
+            node.stop()
+
+
 def main(argv: list[str] | None = None, echo: Callable[[str], None] = print) -> Figures:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--child"]:
@@ -287,17 +325,31 @@ def main(argv: list[str] | None = None, echo: Callable[[str], None] = print) -> 
     parser.add_argument(
         "--reuse", action="store_true", help="reuse the corpus and indexes in --work: no builds"
     )
+    parser.add_argument(
+        "--opensearch", metavar="URL", help="also the OpenSearch engine, on the node at URL"
+    )
+    parser.add_argument(
+        "--opensearch-node",
+        action="store_true",
+        help="also the OpenSearch engine, on a node started for the run (needs Java and Maven)",
+    )
     parser.add_argument("--results", type=Path, default=RESULTS, help="the results file to update")
     parser.add_argument("--no-results", action="store_true", help="print only")
     args = parser.parse_args(argv)
     args.argv = argv
     if args.reuse and not args.work:
         parser.error("--reuse needs --work")
-    if args.work:
-        args.work.mkdir(parents=True, exist_ok=True)
-        figures = measure(args, args.work.resolve())
-    else:
-        with tempfile.TemporaryDirectory(prefix="bench-compare-") as scratch:
+    with contextlib.ExitStack() as stack:
+        args.node_pid = None
+        if args.opensearch_node:
+            args.opensearch, args.node_pid = stack.enter_context(_opensearch_node())
+        if args.opensearch:
+            os.environ[OPENSEARCH_URL_VAR] = args.opensearch
+        if args.work:
+            args.work.mkdir(parents=True, exist_ok=True)
+            figures = measure(args, args.work.resolve())
+        else:
+            scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-compare-"))
             figures = measure(args, Path(scratch))
     text = render(figures)
     echo(text)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.compare_corpus import BenchQuery, RawDoc, raw_doc, raw_docs
-from bench.compare_ours import LIMIT, Ours, Runner
+from bench.compare_ours import LIMIT, Ours, OursOnOpenSearch, Runner
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -350,6 +350,7 @@ def baselines() -> list[Any]:
 
 ENGINES: dict[str, Callable[[], Any]] = {
     "ours": Ours,
+    "opensearch": OursOnOpenSearch,
     "fts5": Fts5,
     "tantivy": Tantivy,
     "whoosh": BareWhoosh,

@@ -111,3 +111,72 @@ with ix.searcher() as s:
     for hit in r:
         print(hit["headline"], hit.highlights("body"))
 """
+
+
+# The OpenSearch node the benchmark talks to (set by bench.compare --opensearch; children inherit).
+OPENSEARCH_URL_VAR = "BENCH_OPENSEARCH_URL"
+OPENSEARCH_INDEX = "bench-compare"
+
+
+class OursOnOpenSearch:
+    """The same product paths with the index in OpenSearch (index.sync_into, open_searcher)."""
+
+    name = "ours on OpenSearch"
+
+    @staticmethod
+    def location() -> Any:
+        import os
+
+        from index import Location
+
+        return Location(url=os.environ[OPENSEARCH_URL_VAR], index_name=OPENSEARCH_INDEX)
+
+    def build(self, folder: Path, where: Path, jobs: int) -> int:
+        from index import sync_into
+
+        where.mkdir(parents=True, exist_ok=True)
+        issues: int = sync_into(self.location(), folder, rebuild=True).issues
+        return issues
+
+    def size_mb(self) -> float:
+        """Primary store size of the index (after a flush): what a node keeps on disk for it."""
+        from index.engines.opensearch_engine import connect
+
+        location = self.location()
+        client = connect(location.url)
+        client.indices.flush(index=location.index_name)
+        stats = client.indices.stats(index=location.index_name, metric="store")
+        return float(stats["_all"]["primaries"]["store"]["size_in_bytes"]) / 1e6
+
+    def open(self, where: Path) -> tuple[Runner, Callable[[], None]]:
+        from search import open_searcher
+
+        searcher = open_searcher(self.location())
+
+        def run(query: BenchQuery, snippets: bool) -> int:
+            # OpenSearch highlights inside the search request: with or without, the same call.
+            return searcher.search(ours_text(query), **ours_options(query)).total
+
+        return run, searcher.close
+
+    def sync_one(self, folder: Path, where: Path, relpath: str) -> None:
+        from index import sync_into
+
+        sync_into(self.location(), folder)
+
+    def cold(self, where: Path, query: BenchQuery) -> list[str]:
+        location = self.location()
+        return [
+            sys.executable,
+            "-m",
+            "cli",
+            "search",
+            "--engine",
+            "opensearch",
+            "--url",
+            location.url,
+            "--index-name",
+            location.index_name,
+            "--no-color",
+            ours_text(query),
+        ]

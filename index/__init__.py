@@ -10,8 +10,10 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from index.engines.location import Location, sync_into
     from index.engines.opensearch_engine import sync_opensearch
     from index.errors import (
+        EngineOptionError,
         FolderMismatchError,
         IndexLockedError,
         IndexMissingError,
@@ -40,6 +42,9 @@ _WHERE = {
     "sync_index": "index.writer",
     "watch_folder": "index.watch",
     "sync_opensearch": "index.engines.opensearch_engine",
+    "sync_into": "index.engines.location",
+    "Location": "index.engines.location",
+    "EngineOptionError": "index.errors",
     "IndexReport": "index.writer",
     "Skipped": "index.writer",
     "describe_issues": "index.inspection",
@@ -62,6 +67,7 @@ _WHERE = {
 __all__ = [
     "SCHEMA_VERSION",
     "Brief",
+    "EngineOptionError",
     "FolderMismatchError",
     "IndexLockedError",
     "IndexMissingError",
@@ -71,6 +77,7 @@ __all__ = [
     "Issue",
     "IssueNotFoundError",
     "IssueReadError",
+    "Location",
     "NewsletterSearchError",
     "NothingIndexedError",
     "QueryError",
@@ -84,6 +91,7 @@ __all__ = [
     "parse_issue",
     "source_text",
     "sync_index",
+    "sync_into",
     "sync_opensearch",
     "watch_folder",
 ]

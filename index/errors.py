@@ -10,6 +10,7 @@
     ├── NothingIndexedError          a folder held no file that could be indexed
     ├── IssueNotFoundError           no indexed issue has the given id or path
     ├── QueryError                   a query string that cannot be read (says where and what to fix)
+    ├── EngineOptionError            an engine, or an option the chosen engine does not offer
     └── ConfigError                  the user's settings file cannot be read or holds a bad value
 
 Every message says what failed and what to do in words that make sense to a Python caller.
@@ -106,6 +107,12 @@ class QueryError(NewsletterSearchError):
             return self.message
         caret = " " * self.position + "^"
         return f"{self.message} (at position {self.position})\n  {self.query}\n  {caret}"
+
+
+class EngineOptionError(NewsletterSearchError):
+    """An unknown engine, or an option the chosen engine does not offer (misuse)."""
+
+    exit_code = 2
 
 
 class ConfigError(NewsletterSearchError):

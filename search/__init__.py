@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from index.errors import QueryError
+from search.engine import Location, SearchEngine, open_searcher
 from search.highlight import query_spans
 from search.locate import default_index_dir
 from search.model import FacetCount, Hit, Results, Snippet, Span
@@ -13,14 +14,17 @@ from search.searcher import Searcher, search
 __all__ = [
     "FacetCount",
     "Hit",
+    "Location",
     "OpenSearchSearcher",
     "ParsedQuery",
     "QueryError",
     "Results",
+    "SearchEngine",
     "Searcher",
     "Snippet",
     "Span",
     "default_index_dir",
+    "open_searcher",
     "parse_query",
     "query_spans",
     "search",

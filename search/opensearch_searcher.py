@@ -11,7 +11,8 @@ import datetime as dt
 from types import TracebackType
 from typing import Any
 
-from index.engines.opensearch_engine import DEFAULT_URL, connect, written
+from index.engines.location import DEFAULT_INDEX_NAME, DEFAULT_URL
+from index.engines.opensearch_engine import connect, written
 from index.errors import IndexMissingError, IndexUnusableError, IssueNotFoundError, QueryError
 from index.fields import DEFAULT_WEIGHTS, KIND_ISSUE, KIND_STORY, schema_field
 from index.schema import opened_fields, story_parts
@@ -63,7 +64,7 @@ def _stored(source: dict[str, Any]) -> dict[str, Any]:
 class OpenSearchSearcher:
     """Search an OpenSearch index: `OpenSearchSearcher(url=..., index_name=...).search(...)`."""
 
-    def __init__(self, url: str = DEFAULT_URL, index_name: str = "newsletters") -> None:
+    def __init__(self, url: str = DEFAULT_URL, index_name: str = DEFAULT_INDEX_NAME) -> None:
         from opensearchpy.exceptions import ConnectionError as OSConnectionError
 
         self.url, self.index_name = url, index_name

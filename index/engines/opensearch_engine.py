@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from index.budget import DEFAULT_FILE_TIMEOUT
+from index.engines.location import DEFAULT_URL
 from index.engines.opensearch_mapping import analysis_settings, text_field_properties
 from index.errors import (
     FolderMismatchError,
@@ -49,7 +50,6 @@ __all__ = [
     "written",
 ]
 
-DEFAULT_URL = "http://127.0.0.1:9200"
 LOCK_ID = "lock"
 # A lock whose holder has not written a heartbeat for this long is taken over (holder died).
 STALE_LOCK_SECONDS = 120.0

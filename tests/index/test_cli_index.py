@@ -149,8 +149,8 @@ def test_an_interrupted_sync_says_what_was_kept(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    # cli imports it as `from index import sync_index`.
-    monkeypatch.setattr("index.sync_index", interrupted, raising=False)
+    # cli syncs through the engine boundary, which calls index.writer.sync_index.
+    monkeypatch.setattr("index.writer.sync_index", interrupted)
     result = _index(str(folder), "--index-dir", str(tmp_path / "index"))
     assert (result.exit_code, result.stdout) == (130, "")
     assert "Interrupted; the index keeps what was last committed" in result.stderr

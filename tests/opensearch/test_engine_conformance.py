@@ -1,10 +1,11 @@
-"""Conformance: the same queries through whoosh (search.Searcher) and OpenSearch give the same hits.
+"""Conformance: the same queries through whoosh and OpenSearch give the same hits.
 
-Both engines index the repository's examples/ archive. Compared exactly: totals, the sets of
-hits, the all-words rank tier, facets, and the order by date of the date sorts (pages too).
-Relevance order within a tier is not compared: BM25 statistics differ (OpenSearch keeps them per
-shard and counts each field's length its own way) and ties break differently (whoosh: document
-number; OpenSearch: id).
+Both engines are reached through the engine boundary only (index.sync_into, search.open_searcher
+with a Location): the suite knows no engine class. Both index the repository's examples/
+archive. Compared exactly: totals, the sets of hits, the all-words rank tier, facets, and the
+order by date of the date sorts (pages too). Relevance order within a tier is not compared: BM25
+statistics differ (OpenSearch keeps them per shard and counts each field's length its own way)
+and ties break differently (whoosh: document number; OpenSearch: id).
 """
 
 from __future__ import annotations
@@ -15,11 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from index import sync_index
-from index.engines.opensearch_engine import sync_opensearch
-from search import Searcher
+from index import Location, sync_into
+from search import SearchEngine, open_searcher
 from search.model import Results
-from search.opensearch_searcher import OpenSearchSearcher
 from search.query import ALL_WORDS_BONUS
 
 pytestmark = pytest.mark.slow
@@ -85,16 +84,18 @@ OPTIONS: list[dict[str, object]] = [
 @pytest.fixture(scope="module")
 def engines(
     opensearch_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Searcher, OpenSearchSearcher]]:
-    index_dir = tmp_path_factory.mktemp("whoosh") / "index"
-    sync_index(EXAMPLES, index_dir)
-    sync_opensearch(EXAMPLES, opensearch_url, "conformance")
-    with Searcher(index_dir) as whoosh, OpenSearchSearcher(opensearch_url, "conformance") as os:
+) -> Iterator[tuple[SearchEngine, SearchEngine]]:
+    local = Location(index_dir=str(tmp_path_factory.mktemp("whoosh") / "index"))
+    remote = Location(url=opensearch_url, index_name="conformance")
+    for location in (local, remote):
+        report = sync_into(location, EXAMPLES)
+        assert report.issues == len(list(EXAMPLES.rglob("*.txt")))
+    with open_searcher(local) as whoosh, open_searcher(remote) as os:
         yield whoosh, os
 
 
 def both(
-    engines: tuple[Searcher, OpenSearchSearcher], query: str, **options: object
+    engines: tuple[SearchEngine, SearchEngine], query: str, **options: object
 ) -> tuple[Results, Results]:
     whoosh, opensearch = engines
     options = {"limit": 1000, "today": TODAY, **options}
@@ -108,7 +109,7 @@ def tier(results: Results) -> set[str]:
 @pytest.mark.parametrize("options", OPTIONS, ids=lambda o: ",".join(o) or "plain")
 @pytest.mark.parametrize("query", QUERIES)
 def test_same_hits_and_totals(
-    engines: tuple[Searcher, OpenSearchSearcher], query: str, options: dict[str, object]
+    engines: tuple[SearchEngine, SearchEngine], query: str, options: dict[str, object]
 ) -> None:
     ours, theirs = both(engines, query, **options)
     assert theirs.total == ours.total
@@ -122,7 +123,7 @@ def test_same_hits_and_totals(
 @pytest.mark.parametrize("query", ["port", "flood OR strike", "date:2024-11", "-port"])
 @pytest.mark.parametrize("stories", [False, True])
 def test_date_sorts_in_the_same_order(
-    engines: tuple[Searcher, OpenSearchSearcher], query: str, sort: str, stories: bool
+    engines: tuple[SearchEngine, SearchEngine], query: str, sort: str, stories: bool
 ) -> None:
     ours, theirs = both(engines, query, sort=sort, stories=stories)
     assert [h.date for h in theirs.hits] == [h.date for h in ours.hits]
@@ -130,7 +131,7 @@ def test_date_sorts_in_the_same_order(
     assert {(h.date, h.id) for h in theirs.hits} == {(h.date, h.id) for h in ours.hits}
 
 
-def test_pages_cut_the_same_list(engines: tuple[Searcher, OpenSearchSearcher]) -> None:
+def test_pages_cut_the_same_list(engines: tuple[SearchEngine, SearchEngine]) -> None:
     whoosh, opensearch = engines
     seen: list[str] = []
     for page in (1, 2, 3, 4):
@@ -147,16 +148,14 @@ def test_pages_cut_the_same_list(engines: tuple[Searcher, OpenSearchSearcher]) -
 
 @pytest.mark.parametrize("query", ["port strike", "flood", "-port", "date:2024"])
 @pytest.mark.parametrize("stories", [False, True])
-def test_same_facets(
-    engines: tuple[Searcher, OpenSearchSearcher], query: str, stories: bool
-) -> None:
+def test_same_facets(engines: tuple[SearchEngine, SearchEngine], query: str, stories: bool) -> None:
     ours, theirs = both(engines, query, facets=True, stories=stories)
     assert theirs.facets == ours.facets
     assert theirs.facets["newsletter"]  # the comparison is not between two empty answers
 
 
 def test_hits_carry_the_same_values_and_snippets(
-    engines: tuple[Searcher, OpenSearchSearcher],
+    engines: tuple[SearchEngine, SearchEngine],
 ) -> None:
     for query, stories in (('"port strike" flood', False), ("heat pump", True)):
         ours, theirs = both(engines, query, stories=stories)
@@ -189,7 +188,7 @@ def test_hits_carry_the_same_values_and_snippets(
             assert any(hit.story_id for hit in theirs.hits)
 
 
-def test_relevance_agrees_at_the_top(engines: tuple[Searcher, OpenSearchSearcher]) -> None:
+def test_relevance_agrees_at_the_top(engines: tuple[SearchEngine, SearchEngine]) -> None:
     # Where one document clearly wins, both engines put it first (order below is not promised).
     for query, expected in (
         ('headline:"reserve bank"', None),
@@ -202,7 +201,7 @@ def test_relevance_agrees_at_the_top(engines: tuple[Searcher, OpenSearchSearcher
             assert ours.hits[0].id == expected
 
 
-def test_empty_and_bad_queries_behave_alike(engines: tuple[Searcher, OpenSearchSearcher]) -> None:
+def test_empty_and_bad_queries_behave_alike(engines: tuple[SearchEngine, SearchEngine]) -> None:
     from index.errors import QueryError
 
     ours, theirs = both(engines, "()")
