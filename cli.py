@@ -27,17 +27,17 @@ from index.budget import DEFAULT_FILE_TIMEOUT
 from index.errors import (
     EXIT_INTERRUPTED,
     EXIT_NO_MATCH,
+    IndexMissingError,
     IssueNotFoundError,
     NewsletterSearchError,
 )
 from index.safetext import printable
-from search.query import DEFAULT_MATCH, MATCH_MODES
-from search.searcher import DEFAULT_TIMEOUT
+from search.options import DEFAULT_MATCH, DEFAULT_TIMEOUT, MATCH_MODES
 from search.settings import FORMATS
 
 if TYPE_CHECKING:
     from index.engines.location import Location
-    from index.writer import IndexReport, Skipped
+    from index.report import IndexReport, Skipped
     from search.model import Results
 
 INDEX_DIR_HELP = "Index directory (default: $NEWSLETTER_SEARCH_INDEX, else a per-user data folder)."
@@ -595,7 +595,7 @@ def _format_options(func: Callable[..., Any]) -> Callable[..., Any]:
 def _read_date(value: str | None) -> dt.date | None:
     if value is None:
         return None
-    from search.query import parse_date_expression
+    from search.dates import parse_date_expression
 
     start, end = parse_date_expression(value, dt.date.today())
     return start or end
@@ -683,7 +683,7 @@ def search_command(
     with _errors(index_dir):
         until_date = None
         if until is not None:
-            from search.query import parse_date_expression
+            from search.dates import parse_date_expression
 
             start, end = parse_date_expression(until, dt.date.today())
             until_date = end or start
@@ -800,18 +800,23 @@ def similar_command(
     is_flag=True,
     help="Print the source text instead (an mbox's message alone), control characters escaped.",
 )
-def show_command(path_or_id: str, index_dir: str | None, as_json: bool, raw: bool) -> None:
+@_engine_options
+def show_command(
+    path_or_id: str,
+    index_dir: str | None,
+    as_json: bool,
+    raw: bool,
+    engine: str,
+    url: str,
+    index_name: str,
+) -> None:
     """Show how a file (or an indexed issue or story, by id) is parsed: every field."""
-    from index import describe_issues, source_text
-    from search.locate import default_index_dir
-
-    if raw:
-        with _errors(index_dir):
-            text = source_text(path_or_id, index_dir or default_index_dir())
-        click.echo(printable(text), nl=not text.endswith("\n"))
-        return
     with _errors(index_dir):
-        issues = describe_issues(path_or_id, index_dir or default_index_dir())
+        if raw:
+            text = _inspect(_location(engine, index_dir, url, index_name), path_or_id, raw=True)
+            click.echo(printable(text), nl=not text.endswith("\n"))
+            return
+        issues = _inspect(_location(engine, index_dir, url, index_name), path_or_id)
     if as_json:
         click.echo(
             json.dumps(issues if len(issues) > 1 else issues[0], indent=2, ensure_ascii=False)
@@ -826,27 +831,45 @@ def show_command(path_or_id: str, index_dir: str | None, as_json: bool, raw: boo
             click.echo(line)
 
 
+def _inspect(location: Location, path_or_id: str, raw: bool = False) -> Any:
+    """How a file or an indexed issue parses (`raw`: its source text), asked of the index.
+
+    A file can be shown without any index: then it is read as it is, its id its file name.
+    """
+    from index.describe import describe_file, file_source
+    from search.engine import open_searcher
+
+    try:
+        searcher = open_searcher(location)
+    except IndexMissingError as error:
+        if not Path(path_or_id).expanduser().is_file():
+            raise IssueNotFoundError(
+                f"{path_or_id!r} is neither a file nor the id of an indexed issue ({error})"
+            ) from error
+        return file_source(path_or_id) if raw else describe_file(path_or_id)
+    with searcher:
+        return searcher.source_text(path_or_id) if raw else searcher.describe(path_or_id)
+
+
 @main.command("open")
 @click.argument("path_or_id")
 @_index_dir_option
 @click.option(
     "--link", is_flag=True, help="Open a story's link (its web page) instead of its file."
 )
-def open_command(path_or_id: str, index_dir: str | None, link: bool) -> None:
+@_engine_options
+def open_command(
+    path_or_id: str, index_dir: str | None, link: bool, engine: str, url: str, index_name: str
+) -> None:
     """Open an issue's source file (by id or path) with the system's opener."""
-    from index import describe_issues
-    from index.inspection import locate
-    from search.locate import default_index_dir
-
     with _errors(index_dir):
-        where = index_dir or default_index_dir()
+        found = _inspect(_location(engine, index_dir, url, index_name), path_or_id)[0]
         if link:
-            found = describe_issues(path_or_id, where)[0]
             target = str(found.get("link") or "")
             if not target.startswith(("https://", "http://")):
                 raise IssueNotFoundError(f"{path_or_id!r} has no web link to open.")
         else:
-            target = str(locate(path_or_id, where).path)
+            target = str(found["path"])
         click.echo(f"Opening {printable(target, newlines=False)}", err=True)
         if click.launch(target) != 0:
             raise NewsletterSearchError("The system's opener failed (is one installed?).")
@@ -861,13 +884,21 @@ def open_command(path_or_id: str, index_dir: str | None, link: bool) -> None:
     is_flag=True,
     help=f"List every newsletter and author, not only the top {STATS_TOP}.",
 )
-def stats_command(index_dir: str | None, as_json: bool, show_all: bool) -> None:
+@_engine_options
+def stats_command(
+    index_dir: str | None,
+    as_json: bool,
+    show_all: bool,
+    engine: str,
+    url: str,
+    index_name: str,
+) -> None:
     """Figures about the index: issues per newsletter, dates, size, last sync."""
-    from index import index_stats
-    from search.locate import default_index_dir
+    from search.engine import open_searcher
 
-    with _errors(index_dir):
-        stats = index_stats(index_dir or default_index_dir())
+    location = _location(engine, index_dir, url, index_name)
+    with _errors(index_dir), open_searcher(location) as searcher:
+        stats = searcher.stats()
     if as_json:
         click.echo(json.dumps(stats, indent=2, ensure_ascii=False))
         return
@@ -890,7 +921,10 @@ def stats_command(index_dir: str | None, as_json: bool, show_all: bool) -> None:
     show_default=True,
     help="Port to listen on.",
 )
-def serve_command(index_dir: str | None, host: str, port: int) -> None:
+@_engine_options
+def serve_command(
+    index_dir: str | None, host: str, port: int, engine: str, url: str, index_name: str
+) -> None:
     """Serve a search page for the index in a browser (local only unless --host says otherwise)."""
     from web import is_loopback, serve
 
@@ -902,7 +936,7 @@ def serve_command(index_dir: str | None, host: str, port: int) -> None:
         )
     with _errors(index_dir):
         serve(
-            index_dir,
+            _location(engine, index_dir, url, index_name),
             host,
             port,
             announce=lambda url: click.echo(f"Serving on {url} (Ctrl-C to stop)", err=True),

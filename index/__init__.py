@@ -10,6 +10,8 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from index.describe import issue_to_json
+    from index.documents import SCHEMA_VERSION
     from index.engines.location import Location, sync_into
     from index.engines.opensearch_engine import sync_opensearch
     from index.errors import (
@@ -25,12 +27,12 @@ if TYPE_CHECKING:
         NothingIndexedError,
         QueryError,
     )
-    from index.inspection import describe_issues, index_stats, issue_to_json, source_text
+    from index.inspection import describe_issues, index_stats, source_text
     from index.model import Brief, Issue
     from index.parse import detect_format, parse_file, parse_issue
-    from index.schema import SCHEMA_VERSION
+    from index.report import IndexReport, Skipped
     from index.watch import watch_folder
-    from index.writer import IndexReport, Skipped, build_index, sync_index
+    from index.writer import build_index, sync_index
 
 _WHERE = {
     "Brief": "index.model",
@@ -45,13 +47,13 @@ _WHERE = {
     "sync_into": "index.engines.location",
     "Location": "index.engines.location",
     "EngineOptionError": "index.errors",
-    "IndexReport": "index.writer",
-    "Skipped": "index.writer",
+    "IndexReport": "index.report",
+    "Skipped": "index.report",
     "describe_issues": "index.inspection",
     "index_stats": "index.inspection",
-    "issue_to_json": "index.inspection",
+    "issue_to_json": "index.describe",
     "source_text": "index.inspection",
-    "SCHEMA_VERSION": "index.schema",
+    "SCHEMA_VERSION": "index.documents",
     "NewsletterSearchError": "index.errors",
     "IssueReadError": "index.errors",
     "IndexMissingError": "index.errors",

@@ -16,14 +16,10 @@ from typing import Any
 from whoosh.analysis import CompositeAnalyzer, Filter, Token, Tokenizer
 
 from index import stemming
+from index.wordforms import QUOTE_FOLDS, TOKEN_PATTERN
 
-# A word: letters/digits, with inner apostrophes (straight or curly) kept so "Korea’s" is one token.
-TOKEN_PATTERN = r"\w+(?:['’‘ʼ]\w+)*"
 _TOKEN_RE = re.compile(TOKEN_PATTERN)
 
-# Curly quotes and apostrophes fold to ASCII so that `Korea's` matches `Korea’s`.
-# (Public: the OpenSearch analysis folds the same characters.)
-QUOTE_FOLDS = {"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"', "„": '"'}
 _QUOTES = str.maketrans(QUOTE_FOLDS)
 
 

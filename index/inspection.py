@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import os
 from pathlib import Path
@@ -12,27 +11,13 @@ from typing import Any
 from whoosh import query as wq
 from whoosh import sorting
 
-from index.budget import DEFAULT_FILE_TIMEOUT, FileTimeout, TimeLimit
-from index.errors import IndexMissingError, IndexUnusableError, IssueNotFoundError, IssueReadError
-from index.folders import Folder, folder_of, with_label
-from index.model import Issue
-from index.parse import detect_format, parse_file
-from index.readers.mail import mbox_message
-from index.schema import KIND_ISSUE, story_id, story_parts
+from index.describe import Located, describe_located, located_source
+from index.errors import IndexMissingError, IndexUnusableError, IssueNotFoundError
+from index.folders import Folder, folder_of
+from index.schema import KIND_ISSUE, story_parts
 from index.state import REBUILD_HINT, FileRecord
 from index.storage import open_index
 from index.store import writer_active
-
-
-def issue_to_json(issue: Issue) -> dict[str, Any]:
-    """Every field of an issue as JSON-ready values (dates as ISO strings)."""
-    data = dataclasses.asdict(issue)
-    data["date"] = issue.date.isoformat() if issue.date else None
-    data["briefs"] = [dataclasses.asdict(brief) for brief in issue.briefs]
-    data["sections"] = list(issue.sections)
-    data["links"] = list(issue.links)
-    data["authors"] = list(issue.all_authors)
-    return data
 
 
 def _records(index_dir: Path) -> tuple[tuple[Folder, ...], dict[str, FileRecord]]:
@@ -41,17 +26,6 @@ def _records(index_dir: Path) -> tuple[tuple[Folder, ...], dict[str, FileRecord]
     opened.close()
     assert opened.state is not None
     return opened.manifest.folders, opened.state.files
-
-
-@dataclasses.dataclass(frozen=True)
-class Located:
-    """A file to read for `show`, and what in it was asked for."""
-
-    path: Path
-    root: Path | None  # the indexed folder, when the file is in it (ids are relative to it)
-    wanted: str | None  # the issue id asked for (None: every issue of the file)
-    story: tuple[str, int] | None  # (issue id, position) when a story id was given
-    folder: Folder | None = None  # the indexed folder holding it (its label starts its ids)
 
 
 def locate(path_or_id: str, index_dir: str | os.PathLike[str] | None = None) -> Located:
@@ -94,22 +68,7 @@ def describe_issues(
     path_or_id: str, index_dir: str | os.PathLike[str] | None = None
 ) -> list[dict[str, Any]]:
     """How a file parses (all its issues), or how the indexed issue or story with this id does."""
-    found = locate(path_or_id, index_dir)
-    try:
-        with TimeLimit(DEFAULT_FILE_TIMEOUT):  # the indexer's limit, so `show` never hangs either
-            issues = parse_file(found.path, found.root or found.path.parent)
-        issues = with_label(issues, found.folder)
-    except FileTimeout:
-        reason = f"took longer than {DEFAULT_FILE_TIMEOUT:g} s to read"
-        raise IssueReadError(str(found.path), reason) from None
-    story, wanted = found.story, found.wanted
-    if story is not None:
-        for issue in issues:
-            if issue.id == story[0] and story[1] <= len(issue.briefs):
-                return [story_to_json(issue, story[1])]
-        raise IssueNotFoundError(f"{path_or_id!r}: the file no longer holds that story.")
-    chosen = [i for i in issues if i.id == wanted] if wanted and "#" in wanted else issues
-    return [issue_to_json(issue) for issue in chosen or issues]
+    return describe_located(locate(path_or_id, index_dir), path_or_id)
 
 
 def source_text(path_or_id: str, index_dir: str | os.PathLike[str] | None = None) -> str:
@@ -117,47 +76,7 @@ def source_text(path_or_id: str, index_dir: str | os.PathLike[str] | None = None
 
     Bytes that are not UTF-8 are replaced; the text is untrusted (escape it before showing it).
     """
-    found = locate(path_or_id, index_dir)
-    if not found.path.is_file():
-        raise IssueReadError(str(found.path), "not a regular file")
-    issue_id = found.story[0] if found.story else found.wanted
-    try:
-        if issue_id and detect_format(found.path, found.root or found.path.parent) == "mbox":
-            _, _, ordinal = issue_id.rpartition("#")
-            if ordinal.isdigit():
-                return mbox_message(found.path, int(ordinal)).decode("utf-8", errors="replace")
-        return found.path.read_bytes().decode("utf-8", errors="replace")
-    except OSError as error:
-        raise IssueReadError(str(found.path), error.strerror or "cannot be read") from error
-
-
-def story_to_json(issue: Issue, position: int) -> dict[str, Any]:
-    """One story of an issue (0: the lead, 1..: the briefs) as JSON-ready values."""
-    common = {
-        "id": story_id(issue.id, position),
-        "issue_id": issue.id,
-        "issue_headline": issue.headline,
-        "path": issue.path,
-        "newsletter": issue.newsletter,
-        "date": issue.date.isoformat() if issue.date else None,
-    }
-    if position == 0:
-        return {
-            **common,
-            "headline": issue.headline,
-            "standfirst": issue.standfirst,
-            "byline": issue.byline,
-            "body": issue.body,
-        }
-    brief = issue.briefs[position - 1]
-    return {
-        **common,
-        "headline": brief.headline,
-        "byline": brief.author,
-        "section": brief.section,
-        "body": brief.text,
-        "link": brief.link,
-    }
+    return located_source(locate(path_or_id, index_dir))
 
 
 def _size(path: Path) -> int:

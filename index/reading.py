@@ -4,17 +4,31 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.budget import DEFAULT_FILE_TIMEOUT, FileTimeout, TimeLimit
 from index.errors import IssueReadError
 from index.filedates import with_file_dates
 from index.folders import with_label
+from index.model import Issue
 from index.parse import parse_file
 from index.scan import FileRecord, SeenFile, hash_file, is_racy, not_regular
-from index.session import FileResult
 
-__all__ = ["read_source"]
+__all__ = ["FileResult", "read_source"]
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """One file read: its new record and, until they are indexed, its issues."""
+
+    relpath: str
+    record: FileRecord
+    issues: tuple[Issue, ...] = field(default=())
+
+    def without_issues(self) -> FileResult:
+        """The result as a worker sends it back (its issues are in the worker's segment)."""
+        return FileResult(self.relpath, self.record)
 
 
 def read_source(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from index.safetext import printable
 
 if TYPE_CHECKING:
-    from index.writer import IndexReport
+    from index.report import IndexReport
 
 
 def count(number: int, word: str, plural: str | None = None) -> str:

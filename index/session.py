@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from index.budget import can_limit_here
 from index.errors import IndexLockedError, IndexWriteError
 from index.model import Issue
 from index.parallel import Flushed, WorkerPool, commit_with
+from index.reading import FileResult
 from index.scan import Plan, SeenFile
 from index.schema import documents
 from index.state import FileRecord, State, remove_other_states, write_state
@@ -36,19 +37,6 @@ ProgressCallback = Callable[[int, int, str], None]
 PARALLEL_MIN_FILES = 500
 # whoosh buffers postings in memory up to this many MB per writer before spilling sorted runs.
 _LIMIT_MB = 128
-
-
-@dataclass(frozen=True)
-class FileResult:
-    """One file read: its new record and, until they are indexed, its issues."""
-
-    relpath: str
-    record: FileRecord
-    issues: tuple[Issue, ...] = field(default=())
-
-    def without_issues(self) -> FileResult:
-        """The result as a worker sends it back (its issues are in the worker's segment)."""
-        return FileResult(self.relpath, self.record)
 
 
 def add_issues(writer: Any, issues: tuple[Issue, ...]) -> None:

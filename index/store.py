@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from index.documents import SCHEMA_VERSION
 from index.errors import IndexLockedError, IndexMissingError, IndexUnusableError, IndexWriteError
 from index.folders import Folder
 from index.jsonfile import replace_json
-from index.schema import SCHEMA_VERSION
 from index.state import REBUILD_HINT
 
 __all__ = [

@@ -58,6 +58,18 @@ class SearchEngine(Protocol):
         """The stored fields of one issue (by id or path) or story (by story id)."""
         ...
 
+    def describe(self, path_or_id: str) -> list[dict[str, Any]]:
+        """How a file, or the indexed issue or story with this id, parses: every field."""
+        ...
+
+    def source_text(self, path_or_id: str) -> str:
+        """The source text of a file or an indexed issue (an mbox's message alone); untrusted."""
+        ...
+
+    def stats(self) -> dict[str, Any]:
+        """Figures about the index (index.inspection.index_stats's keys, whichever engine)."""
+        ...
+
 
 def open_searcher(location: Location | None = None) -> SearchEngine:
     """A searcher of the index at `location` (None: the local index in the default place)."""

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from index.documents import author_keys, newsletter_key
 from index.errors import QueryError
 from index.fields import KINDS, schema_field
-from index.schema import author_keys, newsletter_key
 from search.compiler import PROXIMITY_FIELDS, Compiled, Compiler
 from search.dates import format_range
 from search.querytree import AndNode, DateNode, Leaf, Node, Not, OrNode, Seq

@@ -11,17 +11,20 @@ import datetime as dt
 from types import TracebackType
 from typing import Any
 
+from index.documents import opened_fields, story_parts
 from index.engines.location import DEFAULT_INDEX_NAME, DEFAULT_URL
 from index.engines.opensearch_engine import connect, written
 from index.errors import IndexMissingError, IndexUnusableError, IssueNotFoundError, QueryError
 from index.fields import DEFAULT_WEIGHTS, KIND_ISSUE, KIND_STORY, schema_field
-from index.schema import opened_fields, story_parts
 from index.stopwords import STOP_WORDS
 from search.carry import STORY_WEIGHT
 from search.hits import build_hit
 from search.model import Results
 from search.opensearch_dsl import DslCompiler, author_filter, date_range, newsletter_filter
 from search.opensearch_facets import facet_aggs, facets_of
+from search.opensearch_inspect import ClusterInspection
+from search.opensearch_suggest import suggest_on_cluster
+from search.options import DEFAULT_TIMEOUT, MAX_LIMIT, SUGGEST_BELOW, check_options
 from search.query import (
     ALL_WORDS_BONUS,
     DEFAULT_MATCH,
@@ -31,7 +34,6 @@ from search.query import (
     parse_query,
 )
 from search.querytree import parse_tree
-from search.searcher import DEFAULT_TIMEOUT, MAX_LIMIT, check_options
 
 __all__ = ["OpenSearchSearcher"]
 
@@ -61,7 +63,7 @@ def _stored(source: dict[str, Any]) -> dict[str, Any]:
     return stored
 
 
-class OpenSearchSearcher:
+class OpenSearchSearcher(ClusterInspection):
     """Search an OpenSearch index: `OpenSearchSearcher(url=..., index_name=...).search(...)`."""
 
     def __init__(self, url: str = DEFAULT_URL, index_name: str = DEFAULT_INDEX_NAME) -> None:
@@ -111,7 +113,7 @@ class OpenSearchSearcher:
         timeout: float | None = DEFAULT_TIMEOUT,
         match: str = DEFAULT_MATCH,
     ) -> Results:
-        """As search.Searcher.search (same arguments, same Results); no spelling suggestion."""
+        """As search.Searcher.search (same arguments, same Results)."""
         check_options(limit, page, sort, timeout)
         check_match(match)
         today = today or dt.date.today()
@@ -158,6 +160,7 @@ class OpenSearchSearcher:
         answer = self._run(body)
         total = int(answer["hits"]["total"]["value"])
         notes = list(parsed.notes)
+        asked = match
         if match == "all" and not total and not answer.get("timed_out"):
             # As search.Searcher: no document has all the words, so those with any of them.
             anyway = parse_query(query, today=today, stories=stories, match="any")
@@ -204,6 +207,23 @@ class OpenSearchSearcher:
             )
             for n, (source, score, story) in enumerate(found)
         )
+        suggestion = None
+        # As search.Searcher: when nothing had all the words, a correction that finds some
+        # with all of them is worth offering, however many the any-word fallback found.
+        shown = 0 if match != asked else total
+        if shown < SUGGEST_BELOW and parsed.words and not answer.get("timed_out"):
+
+            def count(text: str) -> int:
+                again = self._compile(text, today, kind, asked)
+                if again is None:
+                    return 0
+                body = {"query": {"bool": {"must": [again], "filter": filters}}, "size": 0}
+                found = self._run({**body, "track_total_hits": True})
+                return int(found["hits"]["total"]["value"])
+
+            suggestion = suggest_on_cluster(
+                self._client, self.index_name, parsed, shown, count, kind
+            )
         return Results(
             query=query,
             total=total,
@@ -212,6 +232,7 @@ class OpenSearchSearcher:
             hits=hits,
             explanation=parsed.explanation,
             notes=tuple(notes),
+            suggestion=suggestion,
             facets=facets_of(answer["aggregations"]) if facets else {},
             sort=sort,
             stories=stories,

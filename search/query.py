@@ -81,6 +81,7 @@ from index.fields import DEFAULT_WEIGHTS, KIND_ISSUE, KIND_STORY, NAME_FIELDS
 from search.compiler import PROXIMITY_FIELDS, Compiler, strip_outer
 from search.dates import parse_date_expression
 from search.filters import TierQuery, author_filter, date_filter, newsletter_filter
+from search.options import DEFAULT_MATCH, MATCH_MODES, check_match
 from search.querytree import parse_tree
 
 __all__ = [
@@ -107,15 +108,6 @@ ALL_WORDS_BONUS = 1000.0
 # The sloppy-phrase clause that rewards query words near each other (where: PROXIMITY_FIELDS).
 PROXIMITY_BOOST = 1.0
 PROXIMITY_SLOP = 3  # other words allowed between consecutive query words
-# How juxtaposed words combine: "all" must match (notmuch, mu, FTS5, ripgrep habits) or "any".
-MATCH_MODES = ("all", "any")
-DEFAULT_MATCH = "all"
-
-
-def check_match(match: str) -> None:
-    """Refuse a match mode other than MATCH_MODES, with the choices."""
-    if match not in MATCH_MODES:
-        raise QueryError(f"Unknown match mode {match!r}: use one of {', '.join(MATCH_MODES)}.")
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,16 @@ from search.expand import expand
 from search.facets import FACETS, facet_counts, facet_label
 from search.filternotes import unknown_filter_notes
 from search.hits import build_hit
+from search.local_inspect import LocalInspection
 from search.locate import default_index_dir
 from search.model import Hit, Results
+from search.options import (
+    DEFAULT_TIMEOUT,
+    MAX_LIMIT,
+    SORTS,
+    SUGGEST_BELOW,
+    check_options,
+)
 from search.query import (
     DEFAULT_MATCH,
     ParsedQuery,
@@ -42,28 +50,11 @@ from search.similar import similar_to
 from search.suggest import suggest_query
 from search.undated import Undated
 
-SORTS = ("relevance", "newest", "oldest")
-# When fewer hits than this are found, a spelling suggestion is looked for.
-_SUGGEST_BELOW = 3
-# Seconds a search may take before it answers with what it found so far (and says so).
-DEFAULT_TIMEOUT = 5.0
 # An issue's docnum -> its best-matching story's (docnum, score) (search/carry.py).
 StoriesOf = dict[int, tuple[int, float]]
-# Hits a page may hold: deeper lists are paged.
-MAX_LIMIT = 1000
 
 
-def check_options(limit: int, page: int, sort: str, timeout: float | None) -> None:
-    """Refuse search options out of range (every engine's searcher takes the same ones)."""
-    if not 1 <= limit <= MAX_LIMIT or page < 1:
-        raise QueryError(f"limit must be 1 to {MAX_LIMIT}, and page 1 or more.")
-    if sort not in SORTS:
-        raise QueryError(f"Unknown sort {sort!r}: use one of {', '.join(SORTS)}.")
-    if timeout is not None and timeout <= 0:
-        raise QueryError("timeout must be more than 0 seconds.")
-
-
-class Searcher:
+class Searcher(LocalInspection):
     """Search an index directory: `with Searcher(index_dir) as s: s.search("north korea")`."""
 
     def __init__(self, index_dir: str | os.PathLike[str] | None = None) -> None:
@@ -222,7 +213,7 @@ class Searcher:
         # is worth offering, however many hits the any-word fallback found.
         asked = "all" if fallback is not None else match
         shown_total = 0 if fallback is not None else total
-        if shown_total < _SUGGEST_BELOW and parsed.words:
+        if shown_total < SUGGEST_BELOW and parsed.words:
 
             def count(text: str) -> int:
                 again = parse_query(text, today=today, stories=stories, match=asked)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from index.errors import ConfigError
-from search.query import MATCH_MODES
+from search.options import MATCH_MODES
 
 CONFIG_ENV_VAR = "NEWSLETTER_SEARCH_CONFIG"
 FORMATS = ("text", "line", "json", "jsonl", "paths")

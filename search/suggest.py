@@ -15,7 +15,7 @@ from search.expand import words_with_prefix
 from search.query import ParsedQuery
 
 # A word the index knows is corrected only towards one this many times commoner.
-_KNOWN_WORD_RATIO = 20
+KNOWN_WORD_RATIO = 20
 # A longer query is a question or a pasted sentence: no "did you mean" (correcting each of 25
 # words took seconds, the most of a long question's time in bench/compare.py).
 MAX_SUGGEST_WORDS = 6
@@ -62,7 +62,7 @@ def correct_word(searcher: Any, word: str, fields: tuple[str, ...]) -> str | Non
         freq = _frequency(searcher, fields, candidate)
         # A word the index knows is corrected only towards a far commoner one (a typo that
         # happens to occur in a large archive), never towards a near-equal.
-        if freq > (0 if own == 0 else own * _KNOWN_WORD_RATIO) and (
+        if freq > (0 if own == 0 else own * KNOWN_WORD_RATIO) and (
             best is None or (distance, -freq, candidate) < (best[0], -best[1], best[2])
         ):
             best = (distance, freq, candidate)
@@ -88,14 +88,14 @@ def suggest_query(
     for word in words:
         better = correct_word(searcher, word, fields)
         if better and better != word:
-            text = _replace_word(text, word, better)
+            text = replace_word(text, word, better)
             changed = True
     if not changed or text == parsed.text:
         return None
     return text if count(text) > total else None
 
 
-def _replace_word(text: str, word: str, better: str) -> str:
+def replace_word(text: str, word: str, better: str) -> str:
     """Replace `word` (case-insensitively, whole words only) in the query text."""
     pattern = re.compile(rf"(?<![\w*]){re.escape(word)}(?![\w*~])", re.IGNORECASE)
     return pattern.sub(better, text)

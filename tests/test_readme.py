@@ -42,6 +42,15 @@ def _sh_blocks(text: str) -> list[str]:
     return re.findall(r"^```sh\n(.*?)^```", text, flags=re.M | re.S)
 
 
+def section(title: str) -> str:
+    """The text of one `## title` section of README.md."""
+    return README.read_text(encoding="utf-8").split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def code_blocks(text: str, language: str) -> list[str]:
+    return re.findall(rf"^```{language}\n(.*?)^```", text, flags=re.M | re.S)
+
+
 def readme_commands() -> list[str]:
     """Every `newsletter-search ...` line of README.md's sh blocks, comments dropped."""
     found = []
@@ -319,3 +328,16 @@ def test_all_words_rank_first(examples: tuple[Path, Path], oracle: Oracle) -> No
     with Searcher(examples[1]) as searcher:
         ranked = [hit.id for hit in searcher.search(text, limit=100).hits]
     assert set(ranked[: len(every)]) == every
+
+
+def test_the_python_api_block_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (block,) = code_blocks(section("Python API"), "python")
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    printed: list[str] = []
+    scope: dict[str, object] = {"print": lambda *args: printed.append(" ".join(map(str, args)))}
+    exec(compile(block, "README.md (Python API)", "exec"), scope)
+    assert printed and printed[0].startswith("1 ")
+    assert scope["like"].hits  # type: ignore[attr-defined]
+    either = scope["either"]
+    assert (either.match, either.total > 0) == ("any", True)  # type: ignore[attr-defined]

@@ -23,10 +23,9 @@ from index import (
     IndexUnusableError,
     IssueNotFoundError,
     NewsletterSearchError,
-    index_stats,
 )
-from search import QueryError, Searcher, parse_query
-from search.searcher import SORTS
+from search import Location, QueryError, open_searcher, parse_query
+from search.options import SORTS
 from web import views
 from web.issues import indexed_document, load_issue, raw_text
 from web.params import LIMIT_CHOICES, read_params
@@ -101,11 +100,19 @@ def _status(error: Exception) -> int:
     return 500
 
 
-def create_app(index_dir: str | os.PathLike[str] | None = None) -> Starlette:
-    """The web page over the index at `index_dir` (default: the CLI's default index)."""
+def as_location(where: str | os.PathLike[str] | Location | None) -> Location:
+    """An index's Location, from a Location or a local index directory (None: the default)."""
+    if isinstance(where, Location):
+        return where
     from search import default_index_dir
 
-    folder = Path(index_dir or default_index_dir()).expanduser()
+    return Location(index_dir=str(Path(where or default_index_dir()).expanduser()))
+
+
+def create_app(index_dir: str | os.PathLike[str] | Location | None = None) -> Starlette:
+    """The web page over the index at `index_dir`: a local directory (default: the CLI's default
+    index) or any engine's Location."""
+    location = as_location(index_dir)
     templates = _templates()
 
     def page(request: Request, name: str, code: int = 200, **context: Any) -> Response:
@@ -117,8 +124,10 @@ def create_app(index_dir: str | os.PathLike[str] | None = None) -> Starlette:
             # The form sends its empty filter fields too: show the same search at its short URL.
             return RedirectResponse(params.url(page=params.page), status_code=303)
         if not params.q:
-            return page(request, "home.html", params=params, stats=index_stats(folder))
-        with Searcher(folder) as searcher:
+            with open_searcher(location) as searcher:
+                stats = searcher.stats()
+            return page(request, "home.html", params=params, stats=stats)
+        with open_searcher(location) as searcher:
             results = searcher.search(params.q, facets=True, **params.options())
         return page(
             request,
@@ -134,7 +143,7 @@ def create_app(index_dir: str | os.PathLike[str] | None = None) -> Starlette:
         if not params.q:
             raise QueryError("Give a query: /api/search?q=words")
         facets = request.query_params.get("facets", "") in ("1", "true", "on", "yes")
-        with Searcher(folder) as searcher:
+        with open_searcher(location) as searcher:
             results = searcher.search(params.q, facets=facets, **params.options())
         # The same dict as `newsletter-search search --json`.
         return JSONResponse(results.to_json())
@@ -142,13 +151,13 @@ def create_app(index_dir: str | os.PathLike[str] | None = None) -> Starlette:
     def issue(request: Request) -> Response:
         doc_id = request.path_params["issue_id"]
         query = request.query_params.get("q", "").strip()
-        with Searcher(folder) as searcher:
+        with open_searcher(location) as searcher:
             doc = indexed_document(searcher, doc_id)
             if doc.get("kind") == "story":
                 # A story is read in its issue: go there, at the story.
                 target = views.issue_url(doc["issue_id"], query, views.story_number(doc_id))
                 return RedirectResponse(target, status_code=303)
-            data, note = load_issue(doc, folder)
+            data, note = load_issue(doc, searcher)
             parsed = None
             if query:
                 try:
@@ -160,7 +169,7 @@ def create_app(index_dir: str | os.PathLike[str] | None = None) -> Starlette:
         return page(request, "issue.html", issue=view, note=note, similar=similar, query=query)
 
     def raw(request: Request) -> Response:
-        with Searcher(folder) as searcher:
+        with open_searcher(location) as searcher:
             text = raw_text(searcher, request.path_params["issue_id"])
         # Shown as text, never as a page of its own: a sandbox forbids anything active.
         return PlainTextResponse(text, headers={"content-security-policy": "sandbox"})

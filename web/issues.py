@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 from typing import Any
 
-from index import IssueNotFoundError, IssueReadError, describe_issues
-from search import Searcher
+from index import IssueNotFoundError, IssueReadError
+from search import SearchEngine
 
 
-def indexed_document(searcher: Searcher, doc_id: str) -> dict[str, Any]:
+def indexed_document(searcher: SearchEngine, doc_id: str) -> dict[str, Any]:
     """The stored fields of the issue (or story) with exactly this id.
 
-    `Searcher.document` also takes a source path; a page must not, so a path that happens to be
+    `SearchEngine.document` also takes a source path; a page must not, so a path that happens to be
     indexed is refused like any unknown id.
     """
     doc = searcher.document(doc_id)
@@ -24,9 +23,7 @@ def indexed_document(searcher: Searcher, doc_id: str) -> dict[str, Any]:
     return doc
 
 
-def load_issue(
-    doc: dict[str, Any], index_dir: str | os.PathLike[str]
-) -> tuple[dict[str, Any], str]:
+def load_issue(doc: dict[str, Any], searcher: SearchEngine) -> tuple[dict[str, Any], str]:
     """The issue of these stored fields as its reader parses it, and a note for the page.
 
     The index keeps the text of each field but not each brief's link, so the source file is read
@@ -34,7 +31,7 @@ def load_issue(
     """
     issue_id = doc["id"]
     try:
-        parsed = describe_issues(doc["path"], index_dir)
+        parsed = searcher.describe(doc["path"])
     except (IssueNotFoundError, IssueReadError, OSError):
         parsed = []
     for issue in parsed:
@@ -67,7 +64,7 @@ def _from_document(doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def raw_text(searcher: Searcher, issue_id: str) -> str:
+def raw_text(searcher: SearchEngine, issue_id: str) -> str:
     """The source file's text of an indexed issue (undecodable bytes replaced)."""
     doc = indexed_document(searcher, issue_id)
     try:

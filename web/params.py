@@ -9,8 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from search import QueryError
-from search.query import DEFAULT_MATCH, MATCH_MODES
-from search.searcher import SORTS
+from search.options import DEFAULT_MATCH, MATCH_MODES, SORTS
 
 DEFAULT_LIMIT = 10
 # Enough for a long page of hits (the library allows more): a page of thousands is refused.

@@ -6,6 +6,10 @@ import ipaddress
 import os
 import socket
 from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from index.engines.location import Location
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -27,7 +31,7 @@ def is_loopback(host: str) -> bool:
 
 
 def serve(
-    index_dir: str | os.PathLike[str] | None = None,
+    index_dir: str | os.PathLike[str] | Location | None = None,
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
     *,
@@ -40,11 +44,11 @@ def serve(
     """
     import uvicorn
 
-    from search import Searcher
-    from web.app import create_app
+    from search import open_searcher
+    from web.app import as_location, create_app
 
     # A missing or unusable index is said now, by the command, rather than on every page.
-    Searcher(index_dir).close()
+    open_searcher(as_location(index_dir)).close()
     if announce is not None:
         shown = f"[{host}]" if ":" in host else host
         announce(f"http://{shown}:{port}/")

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from index.budget import DEFAULT_FILE_TIMEOUT
+from index.documents import SCHEMA_VERSION, STORED_PREFIX, documents, opened_fields
 from index.engines.location import DEFAULT_URL
 from index.engines.opensearch_mapping import analysis_settings, text_field_properties
 from index.errors import (
@@ -35,10 +36,9 @@ from index.errors import (
 from index.model import Issue
 from index.parse import DEFAULT_MAX_BYTES
 from index.reading import read_source
+from index.report import IndexReport, Skipped
 from index.scan import plan_sync
-from index.schema import SCHEMA_VERSION, STORED_PREFIX, documents, opened_fields
 from index.state import FileRecord
-from index.writer import IndexReport, Skipped
 
 __all__ = [
     "DEFAULT_URL",
@@ -109,10 +109,12 @@ def index_body(shards: int = 1, replicas: int = 0) -> dict[str, Any]:
     }
 
 
-def _files_body() -> dict[str, Any]:
+def _files_body(replicas: int) -> dict[str, Any]:
     keyword = {"type": "keyword"}
     return {
-        "settings": {"number_of_shards": 1, "number_of_replicas": 0},
+        # As many copies as the issues have: the record of files and the sync lock must survive
+        # the loss of a node as well as the issues do, or no sync could run after it.
+        "settings": {"number_of_shards": 1, "number_of_replicas": replicas},
         "mappings": {
             "properties": {
                 "type": keyword,
@@ -281,7 +283,7 @@ def _ensure(client: Any, name: str, rebuild: bool, shards: int, replicas: int) -
     if not client.indices.exists(index=name):
         client.indices.create(index=name, body=index_body(shards, replicas))
     if not client.indices.exists(index=files_index(name)):
-        client.indices.create(index=files_index(name), body=_files_body())
+        client.indices.create(index=files_index(name), body=_files_body(replicas))
 
 
 def _meta(client: Any, name: str) -> dict[str, Any]:

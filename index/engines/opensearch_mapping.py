@@ -5,7 +5,7 @@ then each word is lower-cased, its curly quotes folded to ASCII, its accents str
 in text fields, stemmed with Snowball English; name fields (newsletters, bylines) are not stemmed.
 
 OpenSearch's closest chain, from analysis-common (on every OpenSearch, no extra plugin):
-  char filter `mapping`   curly quotes -> ASCII (our table: index.analysis.QUOTE_FOLDS);
+  char filter `mapping`   curly quotes -> ASCII (our table: index.wordforms.QUOTE_FOLDS);
   tokenizer `pattern`     our word pattern, Python's Unicode `\\w` spelled `[\\p{L}\\p{N}_]`
                           (Java's `\\w` is ASCII-only; its `(?U)\\w` also takes combining marks);
   filters `lowercase`, `asciifolding`, then (text fields only) `snowball` English (Porter2).
@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from index.analysis import QUOTE_FOLDS, TOKEN_PATTERN
 from index.fields import Analyzer, analyzer_of, schema_text_fields
+from index.wordforms import QUOTE_FOLDS, TOKEN_PATTERN
 
 # Our analyzer names in an index's settings, by the field table's analyzer kinds.
 ANALYZERS: dict[Analyzer, str] = {"text": "newsletter_text", "names": "newsletter_names"}
@@ -33,7 +33,7 @@ _JAVA_WORD = r"[\p{L}\p{N}_]"
 
 
 def java_token_pattern() -> str:
-    """Our word pattern (index.analysis.TOKEN_PATTERN) in Java regular-expression syntax."""
+    """Our word pattern (index.wordforms.TOKEN_PATTERN) in Java regular-expression syntax."""
     return TOKEN_PATTERN.replace(r"\w", _JAVA_WORD)
 
 

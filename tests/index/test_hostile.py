@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-import index.inspection
+import index.describe
 import index.reading
 import index.writer
 from cli import main
@@ -246,8 +246,8 @@ def test_show_stops_a_file_that_takes_too_long(
 ) -> None:
     slow = tmp_path / "slow.txt"
     slow.write_text("Slow\n\nNever finishes.\n")
-    monkeypatch.setattr(index.inspection, "parse_file", _spin_on_slow(index.inspection.parse_file))
-    monkeypatch.setattr(index.inspection, "DEFAULT_FILE_TIMEOUT", 0.2)
+    monkeypatch.setattr(index.describe, "parse_file", _spin_on_slow(index.describe.parse_file))
+    monkeypatch.setattr(index.describe, "DEFAULT_FILE_TIMEOUT", 0.2)
     result = CliRunner().invoke(main, ["show", str(slow)])
     assert result.exit_code == 1
     assert result.stderr == f"Error: {slow}: took longer than 0.2 s to read\n"

@@ -213,3 +213,18 @@ def test_empty_and_bad_queries_behave_alike(engines: tuple[SearchEngine, SearchE
         engines[1].search("port", since=dt.date(2025, 1, 2), until=dt.date(2025, 1, 1))
     with pytest.raises(QueryError):
         engines[1].search("port", limit=0)
+
+
+# Words whose correction is a word the archive holds as such: the shown form is then the same.
+# (Where the stem is no word of its own, whoosh shows the written form its stem table knows and
+# OpenSearch the one its highlighter finds first; either is a form of the archive's text.)
+@pytest.mark.parametrize(
+    "query", ["flod insurance", "harbur strike", "resrve bank", "chip factroy"]
+)
+@pytest.mark.parametrize("stories", [False, True])
+def test_the_same_spelling_suggestions(
+    engines: tuple[SearchEngine, SearchEngine], query: str, stories: bool
+) -> None:
+    whoosh, opensearch = both(engines, query, stories=stories)
+    assert whoosh.suggestion is not None
+    assert opensearch.suggestion == whoosh.suggestion

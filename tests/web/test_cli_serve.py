@@ -17,6 +17,8 @@ from click.testing import CliRunner
 
 import web
 from cli import main
+from index import Location
+from search import default_index_dir
 from web import is_loopback
 
 
@@ -35,7 +37,7 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
 def test_serve_binds_loopback_by_default(served: list[tuple[Any, ...]]) -> None:
     result = CliRunner().invoke(main, ["serve", "--index-dir", "some-index"])
     assert result.exit_code == 0, result.output
-    assert served == [("some-index", "127.0.0.1", 8000)]
+    assert served == [(Location(index_dir="some-index"), "127.0.0.1", 8000)]
     assert result.stdout == ""
     assert result.stderr == "Serving on http://127.0.0.1:8000/ (Ctrl-C to stop)\n"
 
@@ -43,7 +45,7 @@ def test_serve_binds_loopback_by_default(served: list[tuple[Any, ...]]) -> None:
 def test_serve_warns_for_a_non_loopback_host(served: list[tuple[Any, ...]]) -> None:
     result = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0", "--port", "9001"])
     assert result.exit_code == 0
-    assert served == [(None, "0.0.0.0", 9001)]
+    assert served == [(Location(index_dir=str(default_index_dir())), "0.0.0.0", 9001)]
     assert result.stderr.startswith("Warning: listening on 0.0.0.0: anyone who can reach")
     assert result.stderr.count("\n") == 2
 
@@ -51,7 +53,14 @@ def test_serve_warns_for_a_non_loopback_host(served: list[tuple[Any, ...]]) -> N
 def test_serve_index_dir_from_the_environment(served: list[tuple[Any, ...]]) -> None:
     result = CliRunner(env={"NEWSLETTER_SEARCH_INDEX": "env-index"}).invoke(main, ["serve"])
     assert result.exit_code == 0
-    assert served == [("env-index", "127.0.0.1", 8000)]
+    assert served == [(Location(index_dir="env-index"), "127.0.0.1", 8000)]
+
+
+def test_serve_an_opensearch_index(served: list[tuple[Any, ...]]) -> None:
+    args = ["serve", "--engine", "opensearch", "--url", "http://127.0.0.1:9", "--index-name", "n"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert served == [(Location(url="http://127.0.0.1:9", index_name="n"), "127.0.0.1", 8000)]
 
 
 def test_serve_bad_port_is_misuse(served: list[tuple[Any, ...]]) -> None:
