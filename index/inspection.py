@@ -12,9 +12,9 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from index.describe import Located, describe_located, located_source
+from index.documents import KIND_ISSUE, story_parts
 from index.errors import IndexMissingError, IndexUnusableError, IssueNotFoundError
 from index.folders import Folder, folder_of
-from index.schema import KIND_ISSUE, story_parts
 from index.state import REBUILD_HINT, FileRecord
 from index.storage import open_index
 from index.store import writer_active

@@ -2,7 +2,7 @@
 
 whoosh pickles this schema into the index, so its analyzers live at stable import paths
 (index.analysis). The documents themselves, the schema version and the story ids are
-engine-neutral: index.documents (re-exported here for older imports).
+engine-neutral: index.documents.
 """
 
 from __future__ import annotations
@@ -10,35 +10,9 @@ from __future__ import annotations
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from index.analysis import name_analyzer, text_analyzer
-from index.documents import (
-    KIND_ISSUE,
-    KIND_STORY,
-    SCHEMA_VERSION,
-    STORED_PREFIX,
-    author_keys,
-    documents,
-    newsletter_key,
-    opened,
-    opened_fields,
-    story_id,
-    story_parts,
-)
 from index.fields import analyzer_of, schema_text_fields
 
-__all__ = [
-    "KIND_ISSUE",
-    "KIND_STORY",
-    "SCHEMA_VERSION",
-    "STORED_PREFIX",
-    "author_keys",
-    "build_schema",
-    "documents",
-    "newsletter_key",
-    "opened",
-    "opened_fields",
-    "story_id",
-    "story_parts",
-]
+__all__ = ["build_schema"]
 
 
 def build_schema() -> Schema:

@@ -19,12 +19,12 @@ from whoosh.index import LockError
 
 from index import stemming
 from index.budget import can_limit_here
+from index.documents import documents
 from index.errors import IndexLockedError, IndexWriteError
 from index.model import Issue
 from index.parallel import Flushed, WorkerPool, commit_with
 from index.reading import FileResult
 from index.scan import Plan, SeenFile
-from index.schema import documents
 from index.state import FileRecord, State, remove_other_states, write_state
 from index.storage import closing_on_error, tidy_store
 from index.store import now_iso

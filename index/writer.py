@@ -22,6 +22,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from index.budget import DEFAULT_FILE_TIMEOUT
+from index.documents import SCHEMA_VERSION
 from index.errors import (
     IndexMissingError,
     IndexUnusableError,
@@ -35,7 +36,7 @@ from index.reading import read_source
 from index.report import IndexReport, Skipped
 from index.safetext import display_name
 from index.scan import FileRecord, Plan, plan_folders
-from index.schema import SCHEMA_VERSION, build_schema
+from index.schema import build_schema
 from index.session import Outcome, ProgressCallback, Session, Settings, add_issues
 from index.state import State, read_state, write_state
 from index.storage import open_store, tidy_store

@@ -8,8 +8,8 @@ from typing import Any
 
 from whoosh import query as wq
 
+from index.documents import story_parts
 from index.errors import IndexUnusableError
-from index.schema import story_parts
 from index.state import read_state
 
 # A document's place among identical files: (content hash, issue's place in the file, story id

@@ -9,9 +9,9 @@ from whoosh import query as wq
 from whoosh.matching import AndNotMatcher, ConstantScoreWrapperMatcher, NullMatcher
 
 from index.analysis import tokenize
+from index.documents import author_keys, newsletter_key
 from index.errors import QueryError
 from index.fields import KINDS, schema_field
-from index.schema import author_keys, newsletter_key
 
 __all__ = ["AndNot", "TierQuery", "author_filter", "date_filter", "newsletter_filter"]
 

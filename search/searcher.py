@@ -14,10 +14,10 @@ from typing import Any
 from whoosh import query as wq
 
 from index import stemming
+from index.documents import story_parts
 from index.errors import IssueNotFoundError, QueryError
 from index.fields import KIND_ISSUE, KIND_STORY
 from index.folders import folder_of
-from index.schema import story_parts
 from index.storage import open_index
 from index.store import writer_active
 from search import carry, matching

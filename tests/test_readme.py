@@ -27,7 +27,7 @@ from click.testing import CliRunner, Result
 import cli
 from index import build_index
 from index.analysis import tokenize
-from index.schema import documents
+from index.documents import documents
 from search import Searcher
 from search.querytree import parse_tree
 from tests.search.differential import compare

@@ -1,6 +1,6 @@
 """The OpenSearch engine's write side: the index mapping, and a sync of a folder into a cluster.
 
-Documents are the same as whoosh's (index.schema.documents: an issue document, then one story
+Documents are the same as whoosh's (index.documents.documents: an issue document, then one story
 document per lead and brief), kept flat with `kind` and `issue_id`: the query language and its
 semantics then carry over unchanged (a story query is the same query filtered to kind=story),
 and removing an issue is one delete-by-query on `issue_id`. Nested documents or a join field

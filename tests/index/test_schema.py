@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from index.documents import KIND_ISSUE, KIND_STORY, STORED_PREFIX, documents, story_parts
 from index.fields import schema_text_fields
 from index.model import Brief, Issue
-from index.schema import (
-    KIND_ISSUE,
-    KIND_STORY,
-    STORED_PREFIX,
-    build_schema,
-    documents,
-    story_parts,
-)
+from index.schema import build_schema
 
 ISSUE = Issue(
     id="letters/2024-05-01.txt",

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
+from index.documents import SCHEMA_VERSION
 from index.errors import IndexMissingError
 from index.inspection import index_stats
-from index.schema import SCHEMA_VERSION
 from index.writer import sync_index
 from tests.index.sync_helpers import issue_relpath, run_options, write_archive
 

@@ -15,6 +15,7 @@ from whoosh.filedb.filestore import FileStorage
 import index.jsonfile
 import index.state
 from index import stemming
+from index.documents import SCHEMA_VERSION
 from index.errors import (
     IndexLockedError,
     IndexUnusableError,
@@ -22,7 +23,6 @@ from index.errors import (
     NothingIndexedError,
 )
 from index.inspection import index_stats
-from index.schema import SCHEMA_VERSION
 from index.storage import open_index
 from index.store import LOCK_NAME, MANIFEST_NAME, write_lock
 from index.writer import sync_index

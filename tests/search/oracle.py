@@ -1,7 +1,7 @@
 """An independent oracle for the query language: brute-force matching over parsed issues.
 
 It knows the language only from its documentation (README's "Query language" table and the
-docstring of `search/query.py`) and the index only through `index.schema.documents` (which fields
+docstring of `search/query.py`) and the index only through `index.documents.documents` (which fields
 a document has) and `index.analysis` (the same tokenizer, folding and stemming). It never compiles
 to whoosh and imports nothing from `search` except the query parser's syntax tree, which
 `from_parse_tree` converts (for hand-written queries such as the README's); generated queries are
@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from index.analysis import analyze, tokenize
+from index.documents import documents
 from index.model import Issue
 from index.parse import detect_format, parse_file
-from index.schema import documents
 from index.stemming import stem
 from index.stopwords import STOP_WORDS
 

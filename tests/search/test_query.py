@@ -11,10 +11,11 @@ import pytest
 from whoosh import query as wq
 from whoosh.filedb.filestore import RamStorage
 
+from index.documents import documents
 from index.errors import QueryError
 from index.fields import KIND_ISSUE, KIND_STORY, TEXT_FIELDS, query_targets, schema_field
 from index.model import Brief, Issue
-from index.schema import build_schema, documents
+from index.schema import build_schema
 from search.query import (
     ALL_WORDS_BONUS,
     DEFAULT_WEIGHTS,

@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 from whoosh import query as wq
 from whoosh.filedb.filestore import RamStorage
 
+from index.documents import documents
 from index.errors import QueryError
 from index.model import Brief, Issue
-from index.schema import build_schema, documents
+from index.schema import build_schema
 from search.query import ParsedQuery, parse_query
 
 TODAY = dt.date(2024, 11, 13)
