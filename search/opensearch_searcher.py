@@ -254,30 +254,40 @@ class OpenSearchSearcher(ClusterInspection):
         Every matching issue's score, plus STORY_WEIGHT times its best story's (the stories
         matching the same query within the same filters); the best brief goes with its hit.
         """
+        # Ids from doc values, not stored fields: fetching thousands of hits' stored _id was
+        # most of a broad query's time.
+        no_stored = {"stored_fields": "_none_", "docvalue_fields": ["id"]}
         everything = {
             "query": body["query"],
             "from": 0,
             "size": CARRY_LIMIT,
-            "_source": False,
+            **no_stored,
             "sort": ["_score", {"id": "asc"}],
         }
-        scores = {h["_id"]: float(h["_score"]) for h in self._run(everything)["hits"]["hits"]}
-        best: dict[str, tuple[float, dict[str, Any]]] = {}
+        hits = self._run(everything)["hits"]["hits"]
+        scores = {h["fields"]["id"][0]: float(h["_score"]) for h in hits}
+        best: dict[str, tuple[float, str]] = {}
         story_core = self._compile(query, today, KIND_STORY, match)
         if story_core is not None and scores:
-            story_filters = [{"term": {"kind": KIND_STORY}}, *filters[1:]]
-            story_filters.append({"terms": {"issue_id": list(scores)}})
-            top = {"size": 1, "sort": [{"_score": "desc"}, {"id": "asc"}], "track_scores": True}
-            per_issue = {"field": "issue_id", "size": len(scores)}
+            # Each issue's best story, by field collapsing on the issue: one pass over the
+            # matching stories (top_hits per issue took seconds to minutes: bench/compare.py).
+            in_issues = [
+                {"term": {"kind": KIND_STORY}},
+                *filters[1:],
+                {"terms": {"issue_id": list(scores)}},
+            ]
             stories_body = {
-                "query": {"bool": {"must": [story_core], "filter": story_filters}},
-                "size": 0,
-                "aggs": {"issues": {"terms": per_issue, "aggs": {"best": {"top_hits": top}}}},
+                "query": {"bool": {"must": [story_core], "filter": in_issues}},
+                "collapse": {"field": "issue_id"},
+                "size": len(scores),
+                **no_stored,
+                "sort": [{"_score": "desc"}, {"id": "asc"}],
+                "track_scores": True,
             }
-            answer = self._run(stories_body)
-            for bucket in answer["aggregations"]["issues"]["buckets"]:
-                story = bucket["best"]["hits"]["hits"][0]
-                best[bucket["key"]] = (float(story["_score"]), story["_source"])
+            for hit in self._run(stories_body)["hits"]["hits"]:
+                # A collapsed hit carries its group's key too.
+                fields = hit["fields"]
+                best[fields["issue_id"][0]] = (float(hit["_score"]), fields["id"][0])
         carried = {
             doc_id: score + STORY_WEIGHT * best[doc_id][0] if doc_id in best else score
             for doc_id, score in scores.items()
@@ -286,11 +296,14 @@ class OpenSearchSearcher(ClusterInspection):
         page = ranked[offset : offset + limit]
         if not page:
             return []
-        fetched = self._client.mget(index=self.index_name, body={"ids": [i for i, _ in page]})
+        # The page's issues and their best stories, in one request.
+        wanted = [doc_id for doc_id, _ in page] + [best[i][1] for i, _ in page if i in best]
+        fetched = self._client.mget(index=self.index_name, body={"ids": wanted})
         sources = {doc["_id"]: doc["_source"] for doc in fetched["docs"] if doc.get("found")}
+        stories = {i: sources.get(best[i][1]) for i, _ in page if i in best}
         out: list[tuple[dict[str, Any], float, dict[str, Any] | None]] = []
         for doc_id, score in page:
-            story = best.get(doc_id, (0.0, None))[1]
+            story = stories.get(doc_id)
             # The lead story is the issue itself: not shown apart (as search.Searcher).
             if story is not None and str(story.get("id", "")).endswith("::0"):
                 story = None
