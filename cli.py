@@ -121,6 +121,8 @@ def main(ctx: click.Context) -> None:
             ctx.default_map = _default_map(_read_settings())
 
 
+# The commands that take --engine, --url and --index-name.
+_ENGINE_COMMANDS = ("index", "search", "similar", "show", "open", "stats", "serve")
 # Which commands' options each setting of the settings file gives a default to.
 _SETTING_OPTIONS = {
     "index_dir": ("index", "search", "similar", "show", "stats", "serve"),
@@ -128,6 +130,7 @@ _SETTING_OPTIONS = {
     "format": ("search", "similar"),
     "color": ("search", "similar"),
     "match": ("search",),
+    **dict.fromkeys(("engine", "url", "index_name"), _ENGINE_COMMANDS),
 }
 _SETTING_PARAMS = {"format": "fmt"}
 

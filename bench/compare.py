@@ -38,7 +38,15 @@ from typing import Any
 
 from bench.compare_corpus import BenchQuery, make_queries, raw_docs, write_corpus
 from bench.compare_engines import ENGINES, REPO, baselines
-from bench.compare_ours import BARE_ON_OURS, OPENSEARCH_URL_VAR, Ours, OursOnOpenSearch, ours_text
+from bench.compare_ours import (
+    BARE_ON_OURS,
+    OPENSEARCH_INDEX,
+    OPENSEARCH_INDEX_VAR,
+    OPENSEARCH_URL_VAR,
+    Ours,
+    OursOnOpenSearch,
+    ours_text,
+)
 from bench.compare_report import Figures, render, update_results
 
 RESULTS = REPO / "bench" / "RESULTS.md"
@@ -71,6 +79,11 @@ def _build(engine: str, folder: Path, where: Path, jobs: int) -> dict[str, float
     figures["mb"] = _megabytes(where)
     print(f"  built {engine} (jobs {jobs}): {figures['seconds']:.1f} s", file=sys.stderr)
     return figures
+
+
+def _key(engine: Any) -> str:
+    """The name `--engines` and the build child know an engine by."""
+    return next(k for k, v in ENGINES.items() if isinstance(engine, v))
 
 
 def _node_peak_mb(pid: int | None) -> float:
@@ -207,6 +220,8 @@ def _prepare(args: argparse.Namespace, work: Path) -> tuple[Path, str, str]:
 
 def measure(args: argparse.Namespace, work: Path) -> Figures:
     corpus, label, described = _prepare(args, work)
+    if args.reuse:  # a section of its own: the full run's builds stay in the results file
+        label += ", searched again without builds"
     docs = raw_docs(corpus)
     queries = make_queries(docs, args.queries, args.seed)
     figures = Figures(
@@ -226,6 +241,8 @@ def measure(args: argparse.Namespace, work: Path) -> Figures:
     others = baselines()
     if os.environ.get(OPENSEARCH_URL_VAR):
         others.append(OursOnOpenSearch())
+    if args.engines:
+        others = [e for e in others if _key(e) in args.engines]
     ours = Ours()
     where = {engine.name: work / engine.name.replace(" ", "-") for engine in others}
     where["ours"] = work / "ours"
@@ -234,8 +251,7 @@ def measure(args: argparse.Namespace, work: Path) -> Figures:
         for jobs in args.jobs:
             figures.builds[f"ours, jobs {jobs}"] = _build("ours", corpus, where["ours"], jobs)
         for engine in others:
-            key = next(k for k, v in ENGINES.items() if isinstance(engine, v))
-            figures.builds[engine.name] = _build(key, corpus, where[engine.name], 2)
+            figures.builds[engine.name] = _build(_key(engine), corpus, where[engine.name], 2)
             if isinstance(engine, OursOnOpenSearch):
                 # Its index lives in the node: its size from the node, its memory the JVM's.
                 figures.builds[engine.name]["mb"] = engine.size_mb()
@@ -333,6 +349,17 @@ def main(argv: list[str] | None = None, echo: Callable[[str], None] = print) -> 
         action="store_true",
         help="also the OpenSearch engine, on a node started for the run (needs Java and Maven)",
     )
+    parser.add_argument(
+        "--engines",
+        nargs="+",
+        choices=[k for k in ENGINES if k != "ours"],
+        help="only these beside ours (default: every one installed)",
+    )
+    parser.add_argument(
+        "--opensearch-index",
+        default=OPENSEARCH_INDEX,
+        help=f"the OpenSearch index to build or --reuse ({OPENSEARCH_INDEX})",
+    )
     parser.add_argument("--results", type=Path, default=RESULTS, help="the results file to update")
     parser.add_argument("--no-results", action="store_true", help="print only")
     args = parser.parse_args(argv)
@@ -345,6 +372,7 @@ def main(argv: list[str] | None = None, echo: Callable[[str], None] = print) -> 
             args.opensearch, args.node_pid = stack.enter_context(_opensearch_node())
         if args.opensearch:
             os.environ[OPENSEARCH_URL_VAR] = args.opensearch
+            os.environ[OPENSEARCH_INDEX_VAR] = args.opensearch_index
         if args.work:
             args.work.mkdir(parents=True, exist_ok=True)
             figures = measure(args, args.work.resolve())

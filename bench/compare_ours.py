@@ -115,6 +115,7 @@ with ix.searcher() as s:
 
 # The OpenSearch node the benchmark talks to (set by bench.compare --opensearch; children inherit).
 OPENSEARCH_URL_VAR = "BENCH_OPENSEARCH_URL"
+OPENSEARCH_INDEX_VAR = "BENCH_OPENSEARCH_INDEX"
 OPENSEARCH_INDEX = "bench-compare"
 
 
@@ -129,7 +130,8 @@ class OursOnOpenSearch:
 
         from index import Location
 
-        return Location(url=os.environ[OPENSEARCH_URL_VAR], index_name=OPENSEARCH_INDEX)
+        name = os.environ.get(OPENSEARCH_INDEX_VAR, OPENSEARCH_INDEX)
+        return Location(url=os.environ[OPENSEARCH_URL_VAR], index_name=name)
 
     def build(self, folder: Path, where: Path, jobs: int) -> int:
         from index import sync_into

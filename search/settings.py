@@ -7,6 +7,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from index.engines.location import ENGINES
 from index.errors import ConfigError
 from search.options import MATCH_MODES
 
@@ -32,6 +33,11 @@ def _is_path(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
+def _is_text(value: Any) -> bool:
+    """a string"""
+    return isinstance(value, str) and bool(value.strip())
+
+
 def _is_paths(value: Any) -> bool:
     """a list of paths"""
     return isinstance(value, list) and all(_is_path(item) for item in value)
@@ -44,6 +50,10 @@ SETTINGS = {
     "format": _choice(FORMATS),
     "color": _is_bool,
     "match": _choice(MATCH_MODES),
+    # Where the index lives when it is not a local folder (index.engines.location).
+    "engine": _choice(ENGINES),
+    "url": _is_text,
+    "index_name": _is_text,
 }
 
 

@@ -81,3 +81,17 @@ def test_read_config(tmp_path: Path) -> None:
         "match": "all",
         "folders": [str(Path.home() / "a")],
     }
+
+
+def test_the_settings_file_can_keep_the_index_in_opensearch(tmp_path: Path) -> None:
+    env = settings_file(
+        tmp_path, 'engine = "opensearch"\nurl = "http://127.0.0.1:9"\nindex_name = "letters"\n'
+    )
+    # Nothing answers at port 9: the error names the engine, URL and index from the file.
+    for command in (["search", "strike"], ["stats"], ["show", "x"], ["index", str(tmp_path)]):
+        result = CliRunner().invoke(main, command, env=env)
+        assert result.exit_code == 1, (command, result.output)
+        assert "http://127.0.0.1:9" in result.stderr, command
+    bad = settings_file(tmp_path, 'engine = "solr"\n')
+    result = CliRunner().invoke(main, ["search", "strike"], env=bad)
+    assert result.exit_code == 2 and "must be one of whoosh, opensearch" in result.stderr

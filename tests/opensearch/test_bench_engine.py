@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bench.compare import main
-from bench.compare_ours import OPENSEARCH_URL_VAR
+from bench.compare_ours import OPENSEARCH_INDEX_VAR, OPENSEARCH_URL_VAR
 
 pytestmark = pytest.mark.slow
 
@@ -17,6 +17,7 @@ def test_a_tiny_run_measures_the_opensearch_engine_too(
 ) -> None:
     # main() sets the variable for its build processes; monkeypatch unsets it afterwards.
     monkeypatch.delenv(OPENSEARCH_URL_VAR, raising=False)
+    monkeypatch.delenv(OPENSEARCH_INDEX_VAR, raising=False)
     args = ["--issues", "30", "--queries", "12", "--repeat", "1", "--cli-runs", "1"]
     args += ["--jobs", "1", "--work", str(tmp_path / "work"), "--no-results"]
     lines: list[str] = []
