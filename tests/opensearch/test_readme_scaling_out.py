@@ -17,12 +17,16 @@ pytestmark = pytest.mark.slow
 README_URL = "http://127.0.0.1:9200"
 
 
-def test_the_shell_lines_run(
-    opensearch_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    (block,) = code_blocks(section("Scaling out: OpenSearch"), "bash")
+@pytest.fixture
+def beside_examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The working directory holds a copy of examples/, as the README's commands expect."""
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     monkeypatch.chdir(tmp_path)
+
+
+@pytest.mark.usefixtures("beside_examples")
+def test_the_shell_lines_run(opensearch_url: str) -> None:
+    (block,) = code_blocks(section("Scaling out: OpenSearch"), "bash")
     env: dict[str, str] = {}
     ran = 0
     for line in block.splitlines():
@@ -38,12 +42,9 @@ def test_the_shell_lines_run(
     assert "port strike" in result.stdout.lower()  # the last line's search found the strike
 
 
-def test_the_python_block_runs(
-    opensearch_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.usefixtures("beside_examples")
+def test_the_python_block_runs(opensearch_url: str) -> None:
     (block,) = code_blocks(section("Scaling out: OpenSearch"), "python")
-    shutil.copytree(ROOT / "examples", tmp_path / "examples")
-    monkeypatch.chdir(tmp_path)
     code = block.replace(README_URL, opensearch_url).replace('"newsletters"', '"readme-python"')
     scope: dict[str, object] = {}
     exec(compile(code, "README.md (Scaling out)", "exec"), scope)
