@@ -72,8 +72,9 @@ def choose_folders(
 ) -> tuple[Folder, ...]:
     """The folders an index follows after this run: the remembered ones and the new ones.
 
-    `replacing` (a rebuild given folders) keeps only the folders given, with the labels they
-    had. The first folder of an index, and the first of a rebuilt one, has no label.
+    `replacing` (a rebuild given folders) keeps only the folders given. A folder the index
+    already followed keeps its label, so its ids stay the same; a new one gets no label when it
+    is the index's first, else a label from its name.
     """
     paths = [_absolute(path) for path in given]
     gone = {_absolute(path) for path in forget}
