@@ -126,7 +126,7 @@ _ENGINE_COMMANDS = ("index", "search", "similar", "show", "open", "stats", "serv
 # Which commands' options each setting of the settings file gives a default to.
 _SETTING_OPTIONS = {
     "index_dir": ("index", "search", "similar", "show", "stats", "serve"),
-    "folders": (),  # what `index` syncs when given no folder (see _settings_folders)
+    "folders": ("index",),  # the FOLDERS `index` follows when given none
     "format": ("search", "similar"),
     "color": ("search", "similar"),
     "match": ("search",),
@@ -139,13 +139,6 @@ def _read_settings() -> dict[str, Any]:
     from search.settings import read_config
 
     return read_config()
-
-
-def _settings_folders() -> list[str]:
-    """The settings file's `folders`: what `index` follows when given none."""
-    with _errors():
-        folders: list[str] = _read_settings().get("folders", [])
-    return folders
 
 
 def _default_map(settings: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -377,7 +370,6 @@ def index_command(
     from index.engines.location import sync_into
     from search.locate import default_index_dir
 
-    folders = folders or tuple(_settings_folders())
     folder = folders[0] if folders else None
 
     progress = _Progress(enabled=not quiet and sys.stderr.isatty())

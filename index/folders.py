@@ -113,6 +113,18 @@ def _absolute(path: str | os.PathLike[str]) -> str:
     return str(Path(path).expanduser().resolve())
 
 
+FolderArg = str | os.PathLike[str]
+
+
+def as_folder_list(folders: FolderArg | Sequence[FolderArg] | None) -> list[FolderArg]:
+    """One folder, several, or none (None) as a list: what the sync functions accept."""
+    if folders is None:
+        return []
+    if isinstance(folders, str | os.PathLike):
+        return [folders]
+    return list(folders)
+
+
 def folder_names(folders: Sequence[Folder]) -> str:
     return ", ".join(folder.path for folder in folders)
 

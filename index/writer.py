@@ -29,7 +29,7 @@ from index.errors import (
     IndexWriteError,
     NothingIndexedError,
 )
-from index.folders import Folder, folder_names, folders_for_run
+from index.folders import Folder, FolderArg, as_folder_list, folder_names, folders_for_run
 from index.parallel import default_jobs
 from index.parse import DEFAULT_MAX_BYTES
 from index.reading import read_source
@@ -51,8 +51,6 @@ from index.store import (
     write_lock,
     write_manifest,
 )
-
-FolderArg = str | os.PathLike[str]
 
 __all__ = ["IndexReport", "Skipped", "add_issues", "build_index", "read_source", "sync_index"]
 
@@ -95,7 +93,7 @@ def sync_index(
     """
     started = time.perf_counter()
     target = Path(index_dir).expanduser().resolve()
-    given = _given(folder)
+    given = as_folder_list(folder)
     with write_lock(target, timeout=lock_timeout):
         manifest = _usable_manifest(target, rebuild)
         # A rebuild of an unreadable index still goes back to the folders it came from.
@@ -132,14 +130,6 @@ def build_index(
 ) -> IndexReport:
     """Index `folder` into `index_dir`: a sync that creates the index when there is none."""
     return sync_index(folder, index_dir, **options)
-
-
-def _given(folder: FolderArg | Sequence[FolderArg] | None) -> list[FolderArg]:
-    if folder is None:
-        return []
-    if isinstance(folder, str | os.PathLike):
-        return [folder]
-    return list(folder)
 
 
 def _usable_manifest(target: Path, rebuild: bool) -> Manifest | None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from index.describe import Located, describe_located, located_source
 from index.documents import story_parts
-from index.engines.opensearch_engine import LOCK_ID, files_index
+from index.engines.opensearch_engine import LOCK_ID, files_index, index_meta
 from index.fields import KIND_ISSUE, KIND_STORY
 
 
@@ -27,8 +27,7 @@ class ClusterInspection:
         def document(self, id_or_path: str) -> dict[str, Any]: ...
 
     def _meta(self) -> dict[str, Any]:
-        mapping = self._client.indices.get_mapping(index=self.index_name)
-        return dict(next(iter(mapping.values()))["mappings"].get("_meta", {}))
+        return index_meta(self._client, self.index_name)
 
     def _locate(self, path_or_id: str) -> Located:
         folder = self._meta().get("folder")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from index.errors import EngineOptionError
+from index.folders import FolderArg, as_folder_list
 
 ENGINES = ("whoosh", "opensearch")
 DEFAULT_URL = "http://127.0.0.1:9200"
@@ -58,7 +59,7 @@ class Location:
 
 def sync_into(
     location: Location,
-    folders: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None,
+    folders: FolderArg | Sequence[FolderArg] | None,
     **options: Any,
 ) -> Any:
     """Bring the index at `location` in step with its folders; an IndexReport either way.
@@ -77,22 +78,12 @@ def sync_into(
     for name, what in _WHOOSH_ONLY.items():
         if options.get(name):
             raise EngineOptionError(f"The OpenSearch engine does not offer {what} yet.")
-    given = _as_list(folders)
+    given = as_folder_list(folders)
     if len(given) > 1:
         raise EngineOptionError("An OpenSearch index follows one folder: give one folder.")
     kept = {k: v for k, v in options.items() if k not in _WHOOSH_ONLY and k not in _LOCAL_ONLY}
     assert location.url is not None
     return sync_opensearch(given[0] if given else None, location.url, location.index_name, **kept)
-
-
-def _as_list(
-    folders: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None,
-) -> list[str | os.PathLike[str]]:
-    if folders is None:
-        return []
-    if isinstance(folders, str | os.PathLike):
-        return [folders]
-    return list(folders)
 
 
 __all__ = ["DEFAULT_INDEX_NAME", "DEFAULT_URL", "ENGINES", "Location", "sync_into"]

@@ -45,6 +45,7 @@ __all__ = [
     "connect",
     "files_index",
     "index_body",
+    "index_meta",
     "sync_opensearch",
     "to_source",
     "written",
@@ -286,7 +287,8 @@ def _ensure(client: Any, name: str, rebuild: bool, shards: int, replicas: int) -
         client.indices.create(index=files_index(name), body=_files_body(replicas))
 
 
-def _meta(client: Any, name: str) -> dict[str, Any]:
+def index_meta(client: Any, name: str) -> dict[str, Any]:
+    """What the index's mapping records of it: schema version, folder, last sync."""
     mapping = client.indices.get_mapping(index=name)
     return dict(next(iter(mapping.values()))["mappings"].get("_meta", {}))
 
@@ -338,7 +340,7 @@ def sync_opensearch(
             raise IndexMissingError(
                 f"No OpenSearch index {index_name!r} at {url}: give the FOLDER to index."
             )
-        remembered = _meta(client, index_name).get("folder")
+        remembered = index_meta(client, index_name).get("folder")
         if not remembered:
             raise IndexMissingError(f"Index {index_name!r} remembers no folder: give FOLDER.")
         folder = remembered
@@ -356,7 +358,7 @@ def sync_opensearch(
             )
             _bulk(client, gone, lock)
             client.indices.refresh(index=files_index(index_name))
-        known = _meta(client, index_name).get("folder")
+        known = index_meta(client, index_name).get("folder")
         if known and known != str(root) and not rebuild:
             raise FolderMismatchError(
                 f"OpenSearch index {index_name!r} holds {known}, not {root}: use another "
