@@ -28,9 +28,12 @@ from search.evaluate import Evaluator
 STORY_WEIGHT = 0.25
 
 
-def issue_docnums(searcher: Any) -> list[int]:
-    """Every issue document's number, in order."""
-    return sorted(searcher.docs_for_query(wq.Term("kind", KIND_ISSUE)))
+def issue_docnums(searcher: Any, evaluator: Evaluator) -> list[int]:
+    """Every issue document's number, in order (kept by the evaluator: one snapshot's)."""
+    if evaluator.issue_order is None:
+        issues = matching.allowed(searcher, [wq.Term("kind", KIND_ISSUE)], evaluator)
+        evaluator.issue_order = sorted(issues)
+    return evaluator.issue_order
 
 
 def best_stories(
@@ -45,11 +48,16 @@ def best_stories(
     An issue's stories are written right after it, in the same segment, and merges keep that
     order: the issue of a story is the nearest issue document before it.
     """
+    evaluator = evaluator or Evaluator()
     story_filters = [wq.Term("kind", KIND_STORY), *filters[1:]]
     scores, _ = matching.collect(
-        searcher, story_query, matching.allowed(searcher, story_filters), deadline, evaluator
+        searcher,
+        story_query,
+        matching.allowed(searcher, story_filters, evaluator),
+        deadline,
+        evaluator,
     )
-    issues = issue_docnums(searcher)
+    issues = issue_docnums(searcher, evaluator)
     best: dict[int, tuple[int, float]] = {}
     for docnum, score in scores.items():
         at = bisect_right(issues, docnum) - 1

@@ -20,9 +20,13 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import FilterMatcher, WrappingMatcher
 
 from index.storage import field_lengths
+from search import datecolumn
 from search.filters import AndNot, TierQuery
 
 Scores = dict[int, float]
+
+# Filter terms whose documents are kept per segment: kinds and the last searches' filters.
+_TERM_DOCS_KEPT = 256
 
 
 class Timeout(Exception):
@@ -34,6 +38,11 @@ class Evaluator:
 
     def __init__(self) -> None:
         self._lengths: dict[tuple[int, str], list[int | None] | None] = {}
+        self._dates: dict[tuple[int, str], datecolumn.SortedDates] = {}
+        # The documents each recent filter allows, over the whole index (see search.matching).
+        self.allowed: dict[Any, frozenset[int]] = {}
+        self._term_docs: dict[tuple[int, str, Any], set[int]] = {}
+        self.issue_order: list[int] | None = None  # every issue's docnum, ascending (search.carry)
 
     def scores(self, query: Any, segment: Any, context: Any, deadline: float | None) -> Scores:
         """Segment docnum -> score of every document of `segment` that `query` matches."""
@@ -71,7 +80,38 @@ class Evaluator:
             return {doc: score for doc, score in kept.items() if doc not in excluded}
         if kind is TierQuery:
             return dict.fromkeys(self._run(query.child, segment, context), float(query.score))
+        if datecolumn.answers(query, segment.reader()) and query.constantscore:
+            return dict.fromkeys(self._dated(query, segment.reader()), query.boost)
         return _stepped(query.matcher(segment, context))
+
+    def docs(self, query: Any, segment: Any) -> set[int]:
+        """Segment docnums of the live documents of `segment` that `query` matches (unscored).
+
+        For filters: intersections and unions of parts, date ranges from the date column. A
+        term's set is kept for later searches: callers must not change what they get.
+        """
+        kind = type(query)
+        if kind is wq.And and query.subqueries:
+            parts = sorted((self.docs(sub, segment) for sub in query.subqueries), key=len)
+            return parts[0].intersection(*parts[1:])
+        if kind is wq.Or and query.subqueries:
+            return set().union(*(self.docs(sub, segment) for sub in query.subqueries))
+        if kind is wq.Term:
+            key = (id(segment.reader()), query.fieldname, query.text)
+            if key not in self._term_docs:
+                if len(self._term_docs) >= _TERM_DOCS_KEPT:
+                    self._term_docs.clear()
+                self._term_docs[key] = term_docs(query, segment)
+            return self._term_docs[key]
+        if datecolumn.answers(query, segment.reader()):
+            return self._dated(query, segment.reader())
+        return set(query.docs(segment))
+
+    def _dated(self, query: Any, reader: Any) -> set[int]:
+        key = (id(reader), query.fieldname)
+        if key not in self._dates:
+            self._dates[key] = datecolumn.sorted_dates(reader, query.fieldname)
+        return datecolumn.range_docs(self._dates[key], query)
 
     def _term(self, query: Any, segment: Any, context: Any) -> Scores:
         if self._deadline is not None and time.monotonic() > self._deadline:
@@ -131,6 +171,23 @@ def _intersection(parts: list[Scores]) -> Scores:
         if all(doc in part for part in parts):
             out[doc] = sum(part[doc] for part in parts)
     return out
+
+
+def term_docs(query: Any, segment: Any) -> set[int]:
+    """The live documents holding a term, read a block of postings at a time."""
+    matcher = query.matcher(segment, segment.boolean_context())
+    deleted: Any = ()
+    if type(matcher) is FilterMatcher and matcher._exclude:
+        deleted, matcher = matcher._ids, matcher.child
+    if type(matcher) is not W3LeafMatcher:
+        return _ids(matcher) - set(deleted)
+    found: set[int] = set()
+    while matcher.is_active():
+        if matcher._ids is None:
+            matcher._read_ids()
+        found.update(matcher._ids[matcher._i : matcher._blocklength])
+        matcher._next_block()
+    return found - set(deleted) if deleted else found
 
 
 def _ids(matcher: Any) -> set[int]:

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import time
 from bisect import bisect_right
+from collections.abc import Set
 from dataclasses import dataclass
 from typing import Any
 
 from whoosh import query as wq
 
 from search.evaluate import Evaluator, Timeout
+
+# How many filters' allowed documents a searcher keeps: the usual few (issues, stories, each with
+# the filters of the last searches) are then read once per snapshot, not once per search.
+_ALLOWED_KEPT = 16
 
 # A date that sorts after every real one: undated documents come last in either direction.
 _UNDATED = float("inf")
@@ -30,15 +35,38 @@ class Matched:
     complete: bool  # False when the deadline stopped the search early
 
 
-def allowed(searcher: Any, filters: list[Any]) -> set[int]:
-    """The documents that pass every filter (docnums of the whole index)."""
-    return set(searcher.docs_for_query(filters[0] if len(filters) == 1 else wq.And(filters)))
+def allowed(
+    searcher: Any, filters: list[Any], evaluator: Evaluator | None = None
+) -> frozenset[int]:
+    """The documents that pass every filter (docnums of the whole index).
+
+    Segment by segment through the evaluator, which reads date ranges from the date column.
+    """
+    evaluator = evaluator or Evaluator()
+    query = filters[0] if len(filters) == 1 else wq.And(filters)
+    key: Any = query
+    try:
+        hash(query)
+    except TypeError:  # a query whoosh cannot hash is not kept
+        key = None
+    if key is not None and key in evaluator.allowed:
+        return evaluator.allowed[key]
+    found: set[int] = set()
+    for subsearcher, offset in searcher.leaf_searchers():
+        docs = evaluator.docs(query, subsearcher)
+        found.update(docs if offset == 0 else (doc + offset for doc in docs))
+    result = frozenset(found)
+    if key is not None:
+        if len(evaluator.allowed) >= _ALLOWED_KEPT:
+            evaluator.allowed.clear()
+        evaluator.allowed[key] = result
+    return result
 
 
 def collect(
     searcher: Any,
     query: Any,
-    within: set[int],
+    within: Set[int],
     deadline: float | None,
     evaluator: Evaluator | None = None,
 ) -> tuple[dict[int, float], bool]:
@@ -100,5 +128,7 @@ def run(
     evaluator: Evaluator | None = None,
 ) -> Matched:
     """Every document matching `query` within `filters`, ordered by `sort`."""
-    scores, complete = collect(searcher, query, allowed(searcher, filters), deadline, evaluator)
+    evaluator = evaluator or Evaluator()
+    within = allowed(searcher, filters, evaluator)
+    scores, complete = collect(searcher, query, within, deadline, evaluator)
     return Matched(order(searcher, scores, sort), complete)

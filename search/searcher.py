@@ -280,7 +280,7 @@ class Searcher(LocalInspection):
         scores, complete = matching.collect(
             self._searcher,
             expanded,
-            matching.allowed(self._searcher, filters),
+            matching.allowed(self._searcher, filters, self._evaluator),
             deadline,
             self._evaluator,
         )

@@ -46,7 +46,7 @@ class Undated:
         if not undated:
             return None
         others = [f for f in filters if f is not window]
-        within = undated & matching.allowed(searcher, others)
+        within = undated & matching.allowed(searcher, others, evaluator)
         if not within:
             return None
         left, complete = matching.collect(searcher, query, within, deadline, evaluator)

@@ -10,6 +10,7 @@ from whoosh import query as wq
 from index import build_index
 from search import Searcher, matching
 from search.carry import best_stories, carried, issue_docnums
+from search.evaluate import Evaluator
 from search.query import parse_query
 
 FILLER = [
@@ -97,7 +98,7 @@ def test_without_stories_the_scattered_digest_would_rank_first(digests: Path) ->
 def test_stories_map_to_their_own_issues(digests: Path) -> None:
     with Searcher(digests) as searcher:
         engine = searcher.engine
-        issues = issue_docnums(engine)
+        issues = issue_docnums(engine, Evaluator())
         best = best_stories(engine, wq.Every(), [wq.Term("kind", "issue")], None)
         for issue, (story, _) in best.items():
             assert issue in issues

@@ -14,11 +14,13 @@ from typing import Any
 
 import pytest
 from whoosh import query as wq
+from whoosh import sorting
 
 from index import build_index, sync_index
-from search import Searcher
+from search import Searcher, matching
 from search.evaluate import Evaluator, Timeout
 from search.expand import expand
+from search.facets import FACET_FIELDS, facet_counts, facet_label
 from search.query import parse_query
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -107,3 +109,75 @@ def test_a_past_deadline_stops_at_the_first_term(searcher: Any) -> None:
     context = searcher.context(needs_current=True, weighting=searcher.weighting)
     with pytest.raises(Timeout):
         Evaluator().scores(wq.Term("body", "flood"), segment, context, deadline=0.0)
+
+
+DAY_END = dt.time(23, 59, 59, 999999)
+DATE_RANGES = [
+    (dt.datetime(2024, 10, 1), dt.datetime.combine(dt.date(2024, 11, 30), DAY_END), False, False),
+    (None, dt.datetime(2024, 11, 4), False, False),
+    (dt.datetime(2024, 11, 4), None, False, False),
+    (dt.datetime(2024, 10, 1), dt.datetime(2024, 12, 16), True, True),
+    (dt.datetime(2024, 11, 4), dt.datetime(2024, 11, 4), False, False),
+    (dt.datetime(1990, 1, 1), dt.datetime(1990, 1, 2), False, False),
+]
+
+
+@pytest.mark.parametrize(("start", "end", "startexcl", "endexcl"), DATE_RANGES)
+def test_date_ranges_read_from_the_column_match_whoosh(
+    searcher: Any, start: Any, end: Any, startexcl: bool, endexcl: bool
+) -> None:
+    dates = wq.DateRange("date", start, end, startexcl=startexcl, endexcl=endexcl)
+    evaluator = Evaluator()
+    for query in (dates, wq.And([wq.Term("kind", "story"), dates])):
+        for segment, _ in searcher.leaf_searchers():
+            assert evaluator.docs(query, segment) == set(query.docs(segment))
+        assert _evaluated(searcher, query) == _stepped(searcher, query)
+    if start == dt.datetime(2024, 10, 1) and not startexcl:
+        assert _evaluated(searcher, dates), "the range must match something, or it proves little"
+
+
+def test_allowed_documents_are_whooshs_and_kept_for_the_next_search(searcher: Any) -> None:
+    filters = [wq.Term("kind", "issue"), wq.DateRange("date", dt.datetime(2024, 11, 1), None)]
+    evaluator = Evaluator()
+    first = matching.allowed(searcher, filters, evaluator)
+    assert first == set(searcher.docs_for_query(wq.And(filters)))
+    assert first, "the filter must allow something, or it proves little"
+    assert matching.allowed(searcher, list(filters), evaluator) is first
+
+
+def _whoosh_facets(engine: Any, docnums: set[int]) -> dict[str, dict[str, int]]:
+    """whoosh's own grouping over exactly `docnums` (what search.facets replaced)."""
+    counted = engine.search(
+        wq.Every(),
+        filter=docnums,
+        limit=1,
+        groupedby={
+            name: sorting.FieldFacet(field, allow_overlap=name == "author")
+            for name, field in FACET_FIELDS.items()
+        },
+        maptype=sorting.Count,
+    )
+    return {
+        name: {
+            facet_label(engine, name, key): count
+            for key, count in counted.groups(name).items()
+            if key not in (None, "", b"")
+        }
+        for name in FACET_FIELDS
+    }
+
+
+@pytest.mark.parametrize("kind", ["issue", "story"])
+@pytest.mark.parametrize("text", ["*", "flood", "heat OR chip", "kestrelmouth"])
+def test_facet_counts_match_whooshs_grouping(searcher: Any, kind: str, text: str) -> None:
+    # Every document of a kind reads each term's postings; a few read the column.
+    if text == "*":
+        docnums = set(searcher.docs_for_query(wq.Term("kind", kind)))
+    else:
+        parsed = parse_query(text, today=TODAY, stories=kind == "story", match="any")
+        query, _ = expand(parsed.query, searcher.reader())
+        docnums = set(searcher.docs_for_query(wq.And([query, wq.Term("kind", kind)])))
+    assert docnums, "the query must match something, or it proves little"
+    counts = facet_counts(searcher, [(docnum, 1.0) for docnum in docnums])
+    found = {name: {c.value: c.count for c in counts[name]} for name in FACET_FIELDS}
+    assert found == _whoosh_facets(searcher, docnums)
