@@ -110,3 +110,58 @@ def test_default_jobs_is_one_per_idle_cpu(
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
     assert index.parallel.default_jobs() == jobs
+
+
+def _segment_counts(index_dir: Path) -> list[int]:
+    """Live documents of each segment of the index's store, in order."""
+    from index.storage import open_store
+    from index.store import read_manifest
+
+    ix = open_store(index_dir / read_manifest(index_dir).store)
+    with ix.reader() as reader:
+        return [segment.doc_count() for segment, _ in reader.leaf_readers()]
+
+
+def test_segments_merge_a_tier_at_a_time(tmp_path: Path) -> None:
+    folder = tmp_path / "issues"
+    folder.mkdir()
+    index_dir = tmp_path / "index"
+    (folder / "first.txt").write_text("Harbour news\n\nThe ferry sails at noon.\n", "utf-8")
+    sync_index(folder, index_dir, jobs=1)
+    counts = []
+    for number in range(2 * index.parallel.MERGE_FACTOR):
+        text = f"Note {number}\n\nThe kestrel count reached {number} today.\n"
+        (folder / f"note-{number:02}.txt").write_text(text, "utf-8")
+        sync_index(folder, index_dir, jobs=1)
+        counts.append(len(_segment_counts(index_dir)))
+    # Each sync adds a segment; once a tier holds MERGE_FACTOR of them they become one.
+    assert max(counts) <= index.parallel.MERGE_FACTOR + 1
+    assert min(counts[index.parallel.MERGE_FACTOR :]) < index.parallel.MERGE_FACTOR
+    # Nothing was lost in the merges: every note is found, and the live documents add up.
+    from search import search
+
+    results = search(index_dir, "kestrel", limit=100)
+    assert results.total == 2 * index.parallel.MERGE_FACTOR
+
+
+class _Segment:
+    def __init__(self, docs: int) -> None:
+        self.docs = docs
+
+    def doc_count(self) -> int:
+        return self.docs
+
+
+@pytest.mark.parametrize(
+    "sizes",
+    [
+        # No tier holds MERGE_FACTOR segments.
+        [50_000 + n for n in range(index.parallel.MERGE_FACTOR - 1)] + [7, 7, 7],
+        # A full tier whose smallest two would already make a segment past the cap.
+        [index.parallel.MAX_MERGED_DOCS // 2 + 1] * index.parallel.MERGE_FACTOR,
+    ],
+)
+def test_merges_left_alone(sizes: list[int]) -> None:
+    segments: list[Any] = [_Segment(docs) for docs in sizes]
+    # Nothing to merge: the writer is never asked to read a segment.
+    assert index.parallel.merge_tiers(None, segments) is segments
