@@ -18,6 +18,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import FilterMatcher, WrappingMatcher
+from whoosh.scoring import BM25FScorer
 
 from index.storage import field_lengths
 from search import datecolumn
@@ -124,11 +125,17 @@ class Evaluator:
         if type(matcher) is FilterMatcher and matcher._exclude and matcher.boost == 1.0:
             deleted, matcher = matcher._ids, matcher.child
         scorer: Any = getattr(matcher, "scorer", None)
-        if type(matcher) is not W3LeafMatcher or not hasattr(scorer, "_score"):
+        # whoosh's BM25F scorer is written out below; any other scorer is stepped as whoosh does.
+        if type(matcher) is not W3LeafMatcher or (
+            getattr(type(scorer), "_score", None) is not BM25FScorer._score
+        ):
             found = _stepped(matcher)
             return {d: s * boost for d, s in found.items() if d not in deleted}
         lengths = self._field_lengths(segment.reader(), query.fieldname)
-        score = scorer._score
+        # whoosh's bm25() written out, in its order of operations (the same floats), without a
+        # call a posting: a long question scores millions of postings.
+        idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+        k1_plus_1, one_minus_b = k1 + 1, 1 - b
         out: Scores = {}
         while matcher.is_active():
             if matcher._ids is None:
@@ -140,7 +147,12 @@ class Evaluator:
                 doc = ids[i]
                 if doc not in deleted:
                     length = lengths[doc] if lengths is not None else 1
-                    out[doc] = score(weights[i], length) * boost
+                    tf = weights[i]
+                    out[doc] = (
+                        idf
+                        * ((tf * k1_plus_1) / (tf + k1 * (one_minus_b + b * length / avgfl)))
+                        * boost
+                    )
             matcher._next_block()
         return out
 
