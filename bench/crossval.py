@@ -19,10 +19,11 @@ from bench.metrics import Scores, evaluate, fmt, markdown_table
 from bench.systems import Settings, rank_only
 
 # Sweep: the all-words tier and proximity as shipped, off, and only for short queries; around the
-# last, the headline weight and BM25's b.
+# last, the headline weight and BM25's b; and the shipped settings with the story headline's.
 SWEEP_HEADLINE = (0.25,)
 SHORT_QUERY = 3
 SWEEP_B: tuple[float, ...] = ()
+SWEEP_STORY_HEADLINE = (0.5,)  # the story headline's weight before it was left to the body
 
 
 def sweep_grid(shipped: Settings) -> list[Settings]:
@@ -36,6 +37,7 @@ def sweep_grid(shipped: Settings) -> list[Settings]:
     grid = [shipped, plain, short]
     grid += [short.replaced(headline_weight=weight) for weight in SWEEP_HEADLINE]
     grid += [short.replaced(b=b) for b in SWEEP_B]
+    grid += [shipped.replaced(story_headline_weight=weight) for weight in SWEEP_STORY_HEADLINE]
     return list(dict.fromkeys(grid))
 
 

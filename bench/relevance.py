@@ -77,6 +77,9 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--sweep", action="store_true", help="also a grid, cross-validated")
     parser.add_argument("--jobs", type=int, default=2, help="processes for --sweep (default 2)")
     parser.add_argument("--headline-weight", type=float, help="weight of the headline field")
+    parser.add_argument(
+        "--story-headline-weight", type=float, help="weight of the headline field on stories"
+    )
     parser.add_argument("--proximity-boost", type=float, help="boost of the proximity clause")
     parser.add_argument("--proximity-slop", type=int, help="words allowed between, proximity")
     parser.add_argument("--all-words-bonus", type=float, help="score of the all-words tier")
@@ -122,6 +125,7 @@ def _scores_json(scores: Scores, run: Run | None = None) -> dict[str, Any]:
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings.shipped().replaced(
         headline_weight=args.headline_weight,
+        story_headline_weight=args.story_headline_weight,
         proximity_boost=args.proximity_boost,
         proximity_slop=args.proximity_slop,
         all_words_bonus=args.all_words_bonus,

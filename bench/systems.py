@@ -93,10 +93,12 @@ class Settings:
     k1: float = 1.2
     b: float = 0.75
     field_tiebreak: float = 1.0  # below 1: a word's fields combine by dismax (fields_by_max)
+    story_headline_weight: float = 0.0  # the headline's weight on story documents (as shipped)
 
     @classmethod
     def shipped(cls) -> Settings:
         """The values `search.query` and `search.scoring` ship with."""
+        from index.fields import STORY_WEIGHTS
         from search import query, scoring
 
         return cls(
@@ -107,17 +109,19 @@ class Settings:
             0,
             scoring.K1,
             scoring.B,
+            story_headline_weight=STORY_WEIGHTS["headline"],
         )
 
     def replaced(self, **changes: Any) -> Settings:
         """These settings with the given fields changed (None leaves a field as it is)."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
-    def parse_options(self, text: str = "") -> dict[str, Any]:
+    def parse_options(self, text: str = "", stories: bool = False) -> dict[str, Any]:
         """Keyword arguments for `search.parse_query` that apply these settings to `text`."""
         short = not self.short_query_words or len(content_words(text)) <= self.short_query_words
+        headline = self.story_headline_weight if stories else self.headline_weight
         return {
-            "weights": {"headline": self.headline_weight},
+            "weights": {"headline": headline},
             "all_words_bonus": self.all_words_bonus if short else 0.0,
             "proximity_boost": self.proximity_boost if short else 0.0,
             "proximity_slop": self.proximity_slop,
@@ -145,6 +149,7 @@ class Settings:
             text += f", tier+proximity only to <= {self.short_query_words} words"
         if self.field_tiebreak != 1.0:
             text += f", fields by dismax (tiebreak {self.field_tiebreak:g})"
+        text += f", story headline {self.story_headline_weight:g}"
         return text + f", k1 {self.k1:g}, b {self.b:g}"
 
 
@@ -160,7 +165,8 @@ def ranking_settings(settings: Settings, engine: Any) -> Iterator[None]:
     from search.query import parse_query
 
     def parse_with_settings(text: str, **kwargs: Any) -> Any:
-        return settings.query(parse_query(text, **{**kwargs, **settings.parse_options(text)}))
+        options = settings.parse_options(text, bool(kwargs.get("stories")))
+        return settings.query(parse_query(text, **{**kwargs, **options}))
 
     with mock.patch.object(searcher_module, "parse_query", parse_with_settings):
         yield
@@ -253,7 +259,7 @@ def rank_only(
     from whoosh import query as wq
 
     from index.fields import KIND_ISSUE
-    from search import Searcher, matching, parse_query
+    from search import Searcher, carry, matching, parse_query
     from search.expand import expand
 
     rankings: dict[str, list[str]] = {}
@@ -268,9 +274,18 @@ def rank_only(
                 rankings[qid] = []
                 continue
             query, _ = expand(parsed.query, engine.reader())
-            found = matching.run(engine, query, [wq.Term("kind", KIND_ISSUE)], "relevance", None)
+            filters = [wq.Term("kind", KIND_ISSUE)]
+            scores, _ = matching.collect(engine, query, matching.allowed(engine, filters), None)
+            # Issues carried by their best story, as Searcher.search does (search/carry.py).
+            story_options = {"match": "any", **settings.parse_options(text, stories=True)}
+            stories = settings.query(parse_query(text, stories=True, **story_options))
+            if scores and not stories.is_empty:
+                story_query, _ = expand(stories.query, engine.reader())
+                best = carry.best_stories(engine, story_query, filters, None)
+                scores = carry.carried(scores, best)
+            ranked = matching.order(engine, scores, "relevance")
             rankings[qid] = [
-                doc_ids[engine.stored_fields(docnum)["id"]] for docnum, _ in found.ranked[:LIMIT]
+                doc_ids[engine.stored_fields(docnum)["id"]] for docnum, _ in ranked[:LIMIT]
             ]
     return rankings
 

@@ -15,7 +15,7 @@ from index.documents import opened_fields, story_parts
 from index.engines.location import DEFAULT_INDEX_NAME, DEFAULT_URL
 from index.engines.opensearch_engine import connect, written
 from index.errors import IndexMissingError, IndexUnusableError, IssueNotFoundError, QueryError
-from index.fields import DEFAULT_WEIGHTS, KIND_ISSUE, KIND_STORY, schema_field
+from index.fields import KIND_ISSUE, KIND_STORY, default_weights, schema_field
 from index.stopwords import STOP_WORDS
 from search.carry import STORY_WEIGHT
 from search.hits import build_hit
@@ -315,7 +315,7 @@ class OpenSearchSearcher(ClusterInspection):
     def _compile(query: str, today: dt.date, kind: str, match: str) -> Any:
         """The query DSL of a query text (None: nothing to search for)."""
         compiler = DslCompiler(
-            dict(DEFAULT_WEIGHTS),
+            default_weights(kind),
             kind=kind,
             all_words_bonus=ALL_WORDS_BONUS,
             proximity_boost=PROXIMITY_BOOST,

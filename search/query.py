@@ -77,7 +77,7 @@ from typing import Any
 from whoosh import query as wq
 
 from index.errors import QueryError
-from index.fields import DEFAULT_WEIGHTS, KIND_ISSUE, KIND_STORY, NAME_FIELDS
+from index.fields import DEFAULT_WEIGHTS, KIND_ISSUE, KIND_STORY, NAME_FIELDS, default_weights
 from search.compiler import PROXIMITY_FIELDS, Compiler, strip_outer
 from search.dates import parse_date_expression
 from search.filters import TierQuery, author_filter, date_filter, newsletter_filter
@@ -127,8 +127,8 @@ class ParsedQuery:
     is_empty: bool  # nothing searchable was left: the searcher returns no hits
 
 
-def _weights(weights: dict[str, float] | None) -> dict[str, float]:
-    merged = dict(DEFAULT_WEIGHTS)
+def _weights(weights: dict[str, float] | None, kind: str) -> dict[str, float]:
+    merged = default_weights(kind)
     for name, value in (weights or {}).items():
         if name not in DEFAULT_WEIGHTS or value < 0:
             # A programming error (a benchmark typo), not a user's query: fail loudly.
@@ -153,7 +153,8 @@ def parse_query(
 ) -> ParsedQuery:
     """Parse query text (see the module docstring); bad input raises QueryError, nothing else.
 
-    `weights` overrides DEFAULT_WEIGHTS field by field (0 leaves a field out of free text);
+    `weights` overrides the field table's weights field by field, on issues and stories alike
+    (index.fields.default_weights; 0 leaves a field out of free text);
     `today` anchors relative dates (default: the local date). The ranking knobs default to the
     module constants and exist for the relevance benchmark. An unknown field or negative value
     in `weights`, or a negative `proximity_slop`, is a programming error and raises ValueError.
@@ -167,9 +168,10 @@ def parse_query(
         raise ValueError(f"proximity_slop must be 0 or more, not {proximity_slop}")
     if not text.strip():
         raise QueryError("Empty query: give at least one word to search for.", text, None)
+    kind = KIND_STORY if stories else KIND_ISSUE
     compiler = Compiler(
-        _weights(weights),
-        kind=KIND_STORY if stories else KIND_ISSUE,
+        _weights(weights, kind),
+        kind=kind,
         all_words_bonus=all_words_bonus,
         proximity_boost=proximity_boost,
         proximity_slop=proximity_slop,

@@ -6,7 +6,7 @@ from typing import Any
 
 from whoosh import query as wq
 
-from index.fields import KIND_ISSUE, KIND_STORY, schema_field
+from index.fields import KIND_ISSUE, KIND_STORY, default_weights, schema_field
 from index.stopwords import STOP_WORDS
 from search import matching
 from search.evaluate import Evaluator
@@ -35,7 +35,7 @@ def similar_to(
     picked = [
         wq.Term(field, term, boost=weight * score)
         for term, score in key_terms
-        for name, weight in DEFAULT_WEIGHTS.items()
+        for name, weight in default_weights(kind).items()
         if name not in NAME_FIELDS
         and weight > 0
         and (field := schema_field(name, kind)) is not None

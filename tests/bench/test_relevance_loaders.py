@@ -36,6 +36,7 @@ from bench.metrics import (
     reciprocal_rank,
 )
 from bench.systems import Settings, document_file_text, sanitize_query, write_documents
+from index.fields import STORY_WEIGHTS
 
 CRAN_DOCS = (
     ".I 1\r\n"
@@ -347,6 +348,11 @@ def test_settings_apply_the_tier_and_proximity_only_to_short_queries() -> None:
     long = settings.parse_options("what is the boundary layer flow over a flat plate")
     assert long["all_words_bonus"] == 0.0 and long["proximity_boost"] == 0.0
     assert long["weights"] == {"headline": 0.5}
+    # Story documents get the story headline weight (0 as shipped: index.fields).
+    assert settings.parse_options("flat plate", stories=True)["weights"] == {"headline": 0.0}
+    assert Settings.shipped().parse_options("flat plate", stories=True)["weights"] == {
+        "headline": STORY_WEIGHTS["headline"]
+    }
     every = Settings(0.5, 1.0, 3, 1000.0).parse_options("boundary layer flow flat plate")
     assert every["all_words_bonus"] == 1000.0
 
@@ -414,3 +420,21 @@ def test_real_collections_load(shared_corpus: Path) -> None:
         adi.documents["67"].title
         == "a national plan for science abstracting and indexing services ."
     )
+
+
+@pytest.mark.slow
+def test_the_sweeps_engine_only_ranking_is_searchers(shared_corpus: Path, tmp_path: Path) -> None:
+    from bench.irdata import load_collection
+    from bench.systems import OurIndex, rank_only
+
+    if not (shared_corpus / "ir" / "adi").is_dir():
+        pytest.skip("ADI is not in the shared corpus")
+    collection = load_collection("adi", shared_corpus / "ir")
+    ours = OurIndex(collection, tmp_path)
+    rankings = []
+    for settings in (Settings.shipped(), Settings.shipped().replaced(story_headline_weight=0.5)):
+        searched = ours.run(settings).rankings
+        assert rank_only(ours.index_dir, collection, ours.doc_ids, settings) == searched
+        rankings.append(searched)
+    # The story headline's weight reaches the ranking only through the carrying story.
+    assert rankings[0] != rankings[1]

@@ -860,3 +860,16 @@ def test_author_filter_matches_the_full_name_key_whatever_the_case() -> None:
         for name in ("Bo Wu", "bo wu", "BO  WU"):
             found = opened.docs_for_query(author_filter(name))
             assert [opened.stored_fields(n)["id"] for n in found] == ["a"], name
+
+
+def test_story_headlines_count_in_free_text_through_their_body_alone() -> None:
+    # A story's body is indexed with its headline in front (index.fields, opened_by).
+    story = {t.fieldname: t.boost for t in of_type(parse("flood", stories=True).query, wq.Term)}
+    assert "story_headline" not in story and story["story_body"] == DEFAULT_WEIGHTS["body"]
+    issue = {t.fieldname: t.boost for t in of_type(parse("flood").query, wq.Term)}
+    assert issue["headline"] == DEFAULT_WEIGHTS["headline"]
+    # A scoped search and an explicit weight still reach the story's headline.
+    scoped = of_type(parse("headline:flood", stories=True).query, wq.Term)
+    assert [t.fieldname for t in scoped] == ["story_headline"]
+    weighted = parse("flood", stories=True, weights={"headline": 0.5}).query
+    assert {t.fieldname: t.boost for t in of_type(weighted, wq.Term)}["story_headline"] == 0.5
