@@ -19,9 +19,10 @@ from whoosh import query as wq
 
 from search.evaluate import Evaluator, Timeout
 
-# How many filters' allowed documents a searcher keeps: the usual few (issues, stories, each with
-# the filters of the last searches) are then read once per snapshot, not once per search.
-_ALLOWED_KEPT = 16
+# How many filters' allowed documents a searcher keeps: issues and stories, with the filters of the
+# last search, are then read once per snapshot, not once per search. Few, because a long-lived
+# searcher (the web page) on a large archive would otherwise hold many sets of every story.
+_ALLOWED_KEPT = 4
 
 # A date that sorts after every real one: undated documents come last in either direction.
 _UNDATED = float("inf")
