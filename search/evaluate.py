@@ -35,7 +35,11 @@ class Timeout(Exception):
 
 
 class Evaluator:
-    """Scores queries over the segments of one searcher (field lengths read once per segment)."""
+    """Scores queries over the segments of one searcher snapshot, and keeps what it read for it.
+
+    Kept per snapshot: field lengths and sorted dates per segment, recent filter terms'
+    documents, recent filters' allowed sets (search.matching) and the issues' order (search.carry).
+    """
 
     def __init__(self) -> None:
         self._lengths: dict[tuple[int, str], list[int | None] | None] = {}

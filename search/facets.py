@@ -9,12 +9,10 @@ from whoosh import query as wq
 from search.evaluate import term_docs
 from search.model import FacetCount
 
-# The facets a search can count, in the order results show them.
-FACETS = ("newsletter", "author", "month")
-
-
-# Facet -> the schema field whose terms are its keys (one term per value; authors: one each).
+# The facets a search can count, in the order results show them, each with the schema field whose
+# terms are its keys (one term per value; authors: one each), for both engines.
 FACET_FIELDS = {"newsletter": "newsletter_key", "author": "authors", "month": "month"}
+FACETS = tuple(FACET_FIELDS)
 
 
 # A segment's matches are read from the column when they are fewer than 1 in this many documents.
@@ -91,4 +89,4 @@ def facet_label(searcher: Any, name: str, key: Any) -> str:
     return value
 
 
-__all__ = ["FACETS", "facet_counts", "facet_label", "in_order"]
+__all__ = ["FACETS", "FACET_FIELDS", "facet_counts", "facet_label", "in_order"]

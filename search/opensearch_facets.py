@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from search.facets import FACETS, in_order
+from search.facets import FACET_FIELDS, FACETS, in_order
 from search.model import FacetCount
 
 # Facet values counted per facet (whoosh counts them all; a terms aggregation needs a cap).
 FACET_SIZE = 10_000
-_FACET_FIELDS = {"newsletter": "newsletter_key", "author": "authors", "month": "month"}
 
 
 def facet_aggs() -> dict[str, Any]:
     aggs: dict[str, Any] = {}
     for name in FACETS:
-        agg: dict[str, Any] = {"terms": {"field": _FACET_FIELDS[name], "size": FACET_SIZE}}
+        agg: dict[str, Any] = {"terms": {"field": FACET_FIELDS[name], "size": FACET_SIZE}}
         if name != "month":  # a label as written: from one document holding the value
             source = "newsletter" if name == "newsletter" else "author_names"
             agg["aggs"] = {"label": {"top_hits": {"size": 1, "_source": [source]}}}
