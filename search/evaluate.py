@@ -13,15 +13,16 @@ whoosh matcher, so every query keeps its meaning.
 from __future__ import annotations
 
 import time
+from collections.abc import Set
 from typing import Any
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching import FilterMatcher, WrappingMatcher
-from whoosh.scoring import BM25FScorer
+from whoosh.matching import FilterMatcher
+from whoosh.reading import TermNotFound
 
 from index.storage import field_lengths
-from search import datecolumn
+from search import datecolumn, postings
 from search.filters import AndNot, TierQuery
 
 Scores = dict[int, float]
@@ -44,20 +45,45 @@ class Evaluator:
     def __init__(self) -> None:
         self._lengths: dict[tuple[int, str], list[int | None] | None] = {}
         self._dates: dict[tuple[int, str], datecolumn.SortedDates] = {}
+        self._indexed: dict[int, frozenset[str]] = {}  # segment reader -> fields with terms
         # The documents each recent filter allows, over the whole index (see search.matching).
         self.allowed: dict[Any, frozenset[int]] = {}
+        # id(allowed set) -> (the set, segment reader's id -> its segment docnums in the set).
+        self.per_segment: dict[int, tuple[frozenset[int], dict[int, Set[int]]]] = {}
         self._term_docs: dict[tuple[int, str, Any], set[int]] = {}
         self.issue_order: list[int] | None = None  # every issue's docnum, ascending (search.carry)
+        # Per search and segment: terms' scores, their documents and their term infos.
+        self._base: Set[int] | None = None
+        self._memo: dict[tuple[str, Any, float], Scores] = {}
+        self._docs_of: dict[tuple[str, Any], Set[int]] = {}
+        self._infos: dict[tuple[str, Any], tuple[bytes, Any] | None] = {}
+        self._deadline: float | None = None
 
-    def scores(self, query: Any, segment: Any, context: Any, deadline: float | None) -> Scores:
-        """Segment docnum -> score of every document of `segment` that `query` matches."""
+    def scores(
+        self,
+        query: Any,
+        segment: Any,
+        context: Any,
+        deadline: float | None,
+        within: Set[int] | None = None,
+    ) -> Scores:
+        """Segment docnum -> score of every document of `segment` that `query` matches.
+
+        With `within` (segment docnums), only those documents: the rest are not scored, and
+        blocks of postings holding none of them are not read.
+        """
         self._deadline = deadline
-        return self._run(query, segment, context)
+        self._base = within
+        try:
+            return self._run(query, segment, context, within)
+        finally:
+            self._memo, self._docs_of, self._infos = {}, {}, {}
 
-    def _run(self, query: Any, segment: Any, context: Any) -> Scores:
+    def _run(self, query: Any, segment: Any, context: Any, within: Set[int] | None) -> Scores:
+        """The scores of `query`'s documents among `within` (every node keeps to `within`)."""
         kind = type(query)
         if kind is wq.Term:
-            return self._term(query, segment, context)
+            return self._term(query, segment, context, within)
         if query is wq.NullQuery:
             return {}
         if kind in (wq.Or, wq.And):
@@ -65,29 +91,174 @@ class Evaluator:
             if not subs:
                 return {}
             if len(subs) == 1:  # whoosh uses the one part's matcher, without this query's boost
-                return self._run(subs[0], segment, context)
-            parts = [self._run(sub, segment, context) for sub in subs]
-            combined = _union(parts) if kind is wq.Or else _intersection(parts)
+                return self._run(subs[0], segment, context, within)
+            if kind is wq.Or:
+                combined = _union([self._run(sub, segment, context, within) for sub in subs])
+            else:
+                combined = self._all_of(subs, segment, context, within)
             if query.boost != 1.0:
                 combined = {doc: score * query.boost for doc, score in combined.items()}
             return combined
         if kind is wq.AndMaybe:
-            required = self._run(query.a, segment, context)
+            required = self._run(query.a, segment, context, within)
             if not required:
                 return {}
-            optional = self._run(query.b, segment, context)
+            # The optional part counts only where the required part matched: read only there.
+            optional = self._run(query.b, segment, context, required.keys())
             return {doc: score + optional.get(doc, 0.0) for doc, score in required.items()}
         if kind is AndNot:
-            kept = self._run(query.a, segment, context)
+            kept = self._run(query.a, segment, context, within)
             if not kept:
                 return {}
             excluded = _ids(query.b.matcher(segment, segment.boolean_context()))
             return {doc: score for doc, score in kept.items() if doc not in excluded}
         if kind is TierQuery:
-            return dict.fromkeys(self._run(query.child, segment, context), float(query.score))
+            return dict.fromkeys(
+                self._run(query.child, segment, context, within), float(query.score)
+            )
         if datecolumn.answers(query, segment.reader()) and query.constantscore:
-            return dict.fromkeys(self._dated(query, segment.reader()), query.boost)
-        return _stepped(query.matcher(segment, context))
+            return dict.fromkeys(_only(self._dated(query, segment.reader()), within), query.boost)
+        if kind is wq.Phrase:
+            return self._phrase(query, segment, context, within)
+        return _stepped(query.matcher(segment, context), within)
+
+    def _all_of(
+        self, subs: list[Any], segment: Any, context: Any, within: Set[int] | None
+    ) -> Scores:
+        """An intersection: the rarest part first, each next part read only where all matched.
+
+        Scores are summed in the query's order, as whoosh sums them (the same floats).
+        """
+        parts: list[Scores] = [{} for _ in subs]
+        ranked = sorted(range(len(subs)), key=lambda n: self._cost(subs[n], segment))
+        current: Set[int] | None = within
+        for n in ranked:
+            part = self._run(subs[n], segment, context, current)
+            if not part:
+                return {}
+            parts[n] = part
+            current = part.keys()
+        assert current is not None
+        return {doc: sum(part[doc] for part in parts) for doc in current}
+
+    def _cost(self, query: Any, segment: Any) -> int:
+        """About how many documents a query's postings hold in the segment (for ordering)."""
+        kind = type(query)
+        if kind is wq.Term:
+            found = self._info(segment, query.fieldname, query.text)
+            return 0 if found is None else int(found[1].doc_frequency())
+        if kind is wq.Or:
+            return sum(self._cost(sub, segment) for sub in query.subqueries)
+        if kind is wq.And:
+            return min((self._cost(sub, segment) for sub in query.subqueries), default=0)
+        if kind in (wq.AndMaybe, AndNot):
+            return self._cost(query.a, segment)
+        if kind is TierQuery:
+            return self._cost(query.child, segment)
+        return int(
+            segment.reader().doc_count_all()
+        )  # anything else: read last, where fewest are left
+
+    def _info(self, segment: Any, fieldname: str, text: Any) -> tuple[bytes, Any] | None:
+        """A term's bytes and whoosh term info in the segment (None: not there), kept per search."""
+        key = (fieldname, text)
+        if key in self._infos:
+            return self._infos[key]
+        found: tuple[bytes, Any] | None = None
+        schema = segment.schema
+        # A field with no terms in the segment (empty there, as bylines are in many archives)
+        # is known without a lookup in the term table, which costs as much as reading a block.
+        reader = segment.reader()
+        indexed = self._indexed.get(id(reader))
+        if indexed is None:
+            indexed = self._indexed[id(reader)] = frozenset(reader.indexed_field_names())
+        if fieldname in schema and fieldname in indexed:
+            try:
+                btext = schema[fieldname].to_bytes(text)
+                found = (btext, reader.term_info(fieldname, btext))
+            except (ValueError, TermNotFound):
+                found = None
+        self._infos[key] = found
+        return found
+
+    def _phrase(self, query: Any, segment: Any, context: Any, within: Set[int] | None) -> Scores:
+        """A phrase (or words near each other): where all its words are, then their positions.
+
+        Matches and scores are whoosh's (an ordered SpanNear2 of the words, scored as the sum of
+        its words' scores); only documents holding every word are read, from blocks of postings.
+        """
+        fieldname, words = query.fieldname, list(query.words)
+        if fieldname not in segment.schema:
+            return {}
+        field = segment.schema[fieldname]
+        if not words or not field.format or not field.format.supports("positions"):
+            return _stepped(query.matcher(segment, context), within)  # whoosh's answer or error
+        current: Set[int] | None = within
+        for word in sorted(set(words), key=lambda w: self._cost(wq.Term(fieldname, w), segment)):
+            held: Set[int] | None = self._docs_of.get((fieldname, word))
+            if held is None:
+                held = self._term(wq.Term(fieldname, word), segment, context, current).keys()
+            if current is None:
+                current = set(held)
+            else:
+                fewer, more = sorted((current, held), key=len)
+                current = {doc for doc in fewer if doc in more}
+            if not current:
+                return {}
+        assert current is not None
+        docs = sorted(current)
+        found: dict[str, dict[int, tuple[float, list[int]]]] = {}
+        lengths = self._field_lengths(segment.reader(), fieldname)
+        for word in set(words):
+            info = self._info(segment, fieldname, word)
+            matcher = (
+                None if info is None else postings.open_leaf(segment, context, fieldname, *info)
+            )
+            if matcher is None:
+                return _stepped_at(query.matcher(segment, context), docs)
+            found[word] = postings.positions(matcher, lengths, docs)
+        slop, boost = query.slop, query.boost
+        out: Scores = {}
+        for doc in docs:
+            ends = found[words[0]][doc][1]
+            for word in words[1:]:
+                ends = postings.follows(ends, found[word][doc][1], slop)
+                if not ends:
+                    break
+            if ends:
+                score = postings.tree_sum([found[word][doc][0] for word in words])
+                out[doc] = score * boost if boost != 1.0 else score
+        return out
+
+    def _term(self, query: Any, segment: Any, context: Any, within: Set[int] | None) -> Scores:
+        if self._deadline is not None and time.monotonic() > self._deadline:
+            raise Timeout
+        # A word searched in several places of one query (all-words tier, any word, proximity)
+        # is read once per search and segment.
+        key = (query.fieldname, query.text, query.boost)
+        found = self._memo.get(key)
+        if found is not None:
+            return found if within is self._base else _only_scores(found, within)
+        found = self._scored(query, segment, context, within)
+        if within is self._base:
+            self._memo[key] = found
+            self._docs_of[query.fieldname, query.text] = found.keys()
+        return found
+
+    def _scored(self, query: Any, segment: Any, context: Any, within: Set[int] | None) -> Scores:
+        info = self._info(segment, query.fieldname, query.text)
+        if info is None:  # whoosh's matcher would be empty
+            return {}
+        btext, terminfo = info
+        matcher = postings.open_leaf(segment, context, query.fieldname, btext, terminfo)
+        if matcher is None:
+            return _stepped(query.matcher(segment, context), within)
+        reader = segment.reader()
+        deleted: Any = reader.deleted_docs_set if reader.has_deletions() else ()
+        # Few documents wanted among many postings: skip the blocks that hold none of them.
+        sparse = within is not None and len(within) * 4 < terminfo.doc_frequency()
+        lengths = self._field_lengths(reader, query.fieldname)
+        return postings.bm25(matcher, lengths, deleted, query.boost, within, sparse)
 
     def docs(self, query: Any, segment: Any) -> set[int]:
         """Segment docnums of the live documents of `segment` that `query` matches (unscored).
@@ -117,48 +288,6 @@ class Evaluator:
         if key not in self._dates:
             self._dates[key] = datecolumn.sorted_dates(reader, query.fieldname)
         return datecolumn.range_docs(self._dates[key], query)
-
-    def _term(self, query: Any, segment: Any, context: Any) -> Scores:
-        if self._deadline is not None and time.monotonic() > self._deadline:
-            raise Timeout
-        matcher = query.matcher(segment, context)
-        boost = 1.0
-        if type(matcher) is WrappingMatcher:
-            boost, matcher = matcher.boost, matcher.child
-        deleted: Any = ()
-        if type(matcher) is FilterMatcher and matcher._exclude and matcher.boost == 1.0:
-            deleted, matcher = matcher._ids, matcher.child
-        scorer: Any = getattr(matcher, "scorer", None)
-        # whoosh's BM25F scorer is written out below; any other scorer is stepped as whoosh does.
-        if type(matcher) is not W3LeafMatcher or (
-            getattr(type(scorer), "_score", None) is not BM25FScorer._score
-        ):
-            found = _stepped(matcher)
-            return {d: s * boost for d, s in found.items() if d not in deleted}
-        lengths = self._field_lengths(segment.reader(), query.fieldname)
-        # whoosh's bm25() written out, in its order of operations (the same floats), without a
-        # call a posting: a long question scores millions of postings.
-        idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
-        k1_plus_1, one_minus_b = k1 + 1, 1 - b
-        out: Scores = {}
-        while matcher.is_active():
-            if matcher._ids is None:
-                matcher._read_ids()
-            if matcher._weights is None:
-                matcher._read_weights()
-            ids, weights = matcher._ids, matcher._weights
-            for i in range(matcher._i, matcher._blocklength):
-                doc = ids[i]
-                if doc not in deleted:
-                    length = lengths[doc] if lengths is not None else 1
-                    tf = weights[i]
-                    out[doc] = (
-                        idf
-                        * ((tf * k1_plus_1) / (tf + k1 * (one_minus_b + b * length / avgfl)))
-                        * boost
-                    )
-            matcher._next_block()
-        return out
 
     def _field_lengths(self, reader: Any, fieldname: str) -> list[int | None] | None:
         """Every document's length in the field (None: the segment keeps none; whoosh says 1)."""
@@ -214,10 +343,35 @@ def _ids(matcher: Any) -> set[int]:
     return found
 
 
-def _stepped(matcher: Any) -> Scores:
-    """Every document a whoosh matcher matches, with its score, stepped one by one."""
+def _stepped(matcher: Any, within: Set[int] | None = None) -> Scores:
+    """Every document a whoosh matcher matches (among `within`), with its score, one by one."""
     out: Scores = {}
     while matcher.is_active():
-        out[matcher.id()] = float(matcher.score())
+        doc = matcher.id()
+        if within is None or doc in within:
+            out[doc] = float(matcher.score())
         matcher.next()
     return out
+
+
+def _stepped_at(matcher: Any, docs: list[int]) -> Scores:
+    """The scores of a whoosh matcher at the given documents (ascending), skipping to each."""
+    out: Scores = {}
+    for doc in docs:
+        if not matcher.is_active():
+            break
+        if matcher.id() < doc:
+            matcher.skip_to(doc)
+            if not matcher.is_active():
+                break
+        if matcher.id() == doc:
+            out[doc] = float(matcher.score())
+    return out
+
+
+def _only(docs: set[int], within: Set[int] | None) -> set[int]:
+    return docs if within is None else {doc for doc in docs if doc in within}
+
+
+def _only_scores(scores: Scores, within: Set[int] | None) -> Scores:
+    return scores if within is None else {d: s for d, s in scores.items() if d in within}

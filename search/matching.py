@@ -53,14 +53,19 @@ def allowed(
     if key is not None and key in evaluator.allowed:
         return evaluator.allowed[key]
     found: set[int] = set()
+    per_segment: dict[int, Set[int]] = {}
     for subsearcher, offset in searcher.leaf_searchers():
         docs = evaluator.docs(query, subsearcher)
+        per_segment[id(subsearcher.reader())] = docs
         found.update(docs if offset == 0 else (doc + offset for doc in docs))
     result = frozenset(found)
     if key is not None:
         if len(evaluator.allowed) >= _ALLOWED_KEPT:
             evaluator.allowed.clear()
+            evaluator.per_segment.clear()
         evaluator.allowed[key] = result
+        # By the set's identity: collect() is handed the set, and scores only these documents.
+        evaluator.per_segment[id(result)] = (result, per_segment)
     return result
 
 
@@ -79,15 +84,19 @@ def collect(
     evaluator = evaluator or Evaluator()
     scores: dict[int, float] = {}
     context = searcher.context(needs_current=True, weighting=searcher.weighting, top_query=query)
+    # A set from allowed() is known segment by segment: only its documents are scored there.
+    kept = evaluator.per_segment.get(id(within))
+    per_segment = kept[1] if kept is not None and kept[0] is within else None
     for subsearcher, offset in searcher.leaf_searchers():
         if deadline is not None and time.monotonic() > deadline:
             return scores, False
+        local = None if per_segment is None else per_segment.get(id(subsearcher.reader()))
         try:
-            found = evaluator.scores(query, subsearcher, context, deadline)
+            found = evaluator.scores(query, subsearcher, context, deadline, local)
         except Timeout:
             return scores, False
         for docnum, score in found.items():
-            if docnum + offset in within:
+            if local is not None or docnum + offset in within:
                 scores[docnum + offset] = score
     return scores, True
 
