@@ -74,6 +74,13 @@ def known_words() -> dict[str, str]:
     return _TABLE
 
 
+def all_words() -> dict[str, str]:
+    """The word->stem table with every registered index's table read in (read-only use)."""
+    while _pending:
+        load_table(_pending.pop())
+    return _TABLE
+
+
 def load_table(path: str | os.PathLike[str], *, again: bool = False) -> None:
     """Add a saved word->stem table to this process's table (once per file, unless `again`).
 

@@ -22,6 +22,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 
 from index.errors import IndexMissingError, IndexUnusableError
+from index.mapped import open_mapped
 from index.schema import build_schema
 from index.state import State, read_state
 from index.store import Manifest, damaged, read_manifest, store_path
@@ -127,6 +128,9 @@ def _read_lengths_once() -> None:
 
 _read_lengths_once()
 
+# whoosh's compound segment files: all of a segment's terms, postings and stored fields.
+_SEGMENT_SUFFIX = ".seg"
+
 # A reader that loses a race with a writer (a store switched, a table of contents replaced)
 # tries again; damage is reported after this many attempts.
 _OPEN_ATTEMPTS = 5
@@ -144,7 +148,9 @@ class _Storage(FileStorage):  # type: ignore[misc]
     def __init__(
         self, path: str, box: dict[str, list[Any] | None] | None = None, mmap: bool = True
     ) -> None:
-        super().__init__(path, supports_mmap=mmap)
+        # whoosh's own mapping copies each file it maps (index/mapped.py): never asked for.
+        super().__init__(path, supports_mmap=False)
+        self.mapped = mmap  # segment files through index.mapped
         # Shared with the temporary storages made from this one.
         self._box: dict[str, list[Any] | None] = box if box is not None else {"files": None}
 
@@ -155,6 +161,10 @@ class _Storage(FileStorage):  # type: ignore[misc]
         return handle
 
     def open_file(self, name: str, **kwargs: Any) -> Any:
+        if self.mapped and name.endswith(_SEGMENT_SUFFIX) and not kwargs:
+            found = open_mapped(self._fpath(name), name)
+            if found is not None:
+                return self._note(found)
         return self._note(super().open_file(name, **kwargs))
 
     def create_file(self, name: str, *args: Any, **kwargs: Any) -> Any:
@@ -162,7 +172,7 @@ class _Storage(FileStorage):  # type: ignore[misc]
 
     def temp_storage(self, name: str | None = None) -> Any:
         name = name or f"{os.urandom(8).hex()}.tmp"
-        return _Storage(os.path.join(self.folder, name), self._box, self.supports_mmap).create()
+        return _Storage(os.path.join(self.folder, name), self._box, self.mapped).create()
 
     @contextlib.contextmanager
     def closing_on_error(self) -> Iterator[None]:
@@ -193,8 +203,8 @@ def closing_on_error(ix: Any) -> Iterator[None]:
 def open_store(store: Path, *, mmap: bool = True) -> Any:
     """Open the whoosh index in `store`, checking that its table of contents and segments open.
 
-    With `mmap` (whoosh's default), a reader copies each segment's terms file into memory when it
-    opens: quick lookups after a slow start. The writer, which looks up a few ids, goes without.
+    With `mmap`, segment files are read through memory maps (index/mapped.py): a reader's term
+    lookups and postings are slices, not seeks and reads. The writer goes without.
     """
     storage = _Storage(str(store), mmap=mmap)
     with _decoding(store), storage.closing_on_error():

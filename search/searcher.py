@@ -61,9 +61,8 @@ class Searcher(LocalInspection):
         self.index_dir = Path(index_dir or default_index_dir()).expanduser().resolve()
         # open_index retries when a concurrent sync or rebuild moves files mid-open, and turns
         # any damage into IndexUnusableError with the rebuild hint.
-        # mmap=False: whoosh would otherwise copy every segment's term file into memory on open,
-        # which costs a one-query CLI run more than the query (bench/speed.py).
-        opened = open_index(self.index_dir, mmap=False)
+        # Segment files are read through memory maps, not copied (index/mapped.py).
+        opened = open_index(self.index_dir)
         self.manifest, self._index, self._searcher = opened.manifest, opened.index, opened.searcher
         self._searcher.weighting = weighting()
         # A first build publishes its checkpoints before it is done: say so in every answer.

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from index.errors import IndexMissingError, IssueNotFoundError, QueryError
-from search import Searcher, search
+from search import Searcher, expand, search, suggest
 
 STRIKE = "harbour-dispatch/2024-10-01-strike.txt"
 FLOODS = "harbour-dispatch/2024-10-15-floods.txt"
@@ -173,6 +174,27 @@ def test_did_you_mean(archive_index: Path) -> None:
     results = search(archive_index, "harbor strik")
     assert results.suggestion == "harbour strike"
     assert search(archive_index, "harbour").suggestion is None
+
+
+def test_did_you_mean_reads_the_index_terms_when_the_word_table_is_missing(
+    archive_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index import stemming
+
+    candidates: list[str] = []
+    real = expand.words_with_prefix
+
+    def scanned(reader: Any, fieldname: str, prefix: str) -> tuple[list[tuple[str, int]], bool]:
+        found = real(reader, fieldname, prefix)
+        candidates.extend(word for word, _ in found[0])
+        return found
+
+    monkeypatch.setattr(suggest, "words_with_prefix", scanned)
+    assert search(archive_index, "harbor strik").suggestion == "harbour strike"
+    assert not candidates, "the word table gives the candidates"
+    monkeypatch.setattr(stemming, "all_words", dict)
+    assert search(archive_index, "harbor strik").suggestion == "harbour strike"
+    assert "harbour" in candidates and "strike" in candidates
 
 
 def test_similar_issues_exclude_the_issue_itself(archive_index: Path) -> None:
