@@ -17,6 +17,9 @@ from typing import Any
 
 from whoosh.filedb.structfile import StructFile
 
+# What peek gives at most: a block header, not the 128 KB pickle asks to look ahead.
+_PEEK = 512
+
 
 class _View:
     """A read-only file over a memoryview: what StructFile needs of a file (read, seek, tell)."""
@@ -31,6 +34,10 @@ class _View:
         end = len(self._view) if size is None or size < 0 else min(start + size, len(self._view))
         self._pos = max(start, end)
         return bytes(self._view[start:end])
+
+    def peek(self, size: int = 1) -> bytes:
+        # pickle.load reads ahead through peek: one call a pickle, not one per opcode.
+        return bytes(self._view[self._pos : self._pos + min(max(size, 1), _PEEK)])
 
     def readline(self, size: int | None = -1) -> bytes:
         rest = self._view[self._pos :]

@@ -11,6 +11,7 @@ The set of matched issues is unchanged; only their order, and the story shown in
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Collection
 from typing import Any
 
 from whoosh import query as wq
@@ -27,6 +28,10 @@ from search.evaluate import Evaluator
 # 0.5 and 1.0; 0.53 without stories).
 STORY_WEIGHT = 0.25
 
+# Only the stories of the matched issues are read when they are fewer than 1 in this many issues:
+# noting them costs a step a story, repaid only when most blocks of postings can be skipped.
+_FEW_ISSUES = 4
+
 
 def issue_docnums(searcher: Any, evaluator: Evaluator) -> list[int]:
     """Every issue document's number, in order (kept by the evaluator: one snapshot's)."""
@@ -42,22 +47,21 @@ def best_stories(
     filters: list[Any],
     deadline: float | None,
     evaluator: Evaluator | None = None,
+    of: Collection[int] | None = None,
 ) -> dict[int, tuple[int, float]]:
     """Issue docnum -> (its best-matching story's docnum, that story's score).
 
     An issue's stories are written right after it, in the same segment, and merges keep that
-    order: the issue of a story is the nearest issue document before it.
+    order: the issue of a story is the nearest issue document before it. With `of`, only the
+    stories of those issues are read (the others carry nothing).
     """
     evaluator = evaluator or Evaluator()
     story_filters = [wq.Term("kind", KIND_STORY), *filters[1:]]
-    scores, _ = matching.collect(
-        searcher,
-        story_query,
-        matching.allowed(searcher, story_filters, evaluator),
-        deadline,
-        evaluator,
-    )
+    within = matching.allowed(searcher, story_filters, evaluator)
     issues = issue_docnums(searcher, evaluator)
+    if of is not None and len(of) * _FEW_ISSUES < len(issues):
+        within = _stories_of(searcher, evaluator, issues, of, within)
+    scores, _ = matching.collect(searcher, story_query, within, deadline, evaluator)
     best: dict[int, tuple[int, float]] = {}
     for docnum, score in scores.items():
         at = bisect_right(issues, docnum) - 1
@@ -67,6 +71,32 @@ def best_stories(
         if issue not in best or score > best[issue][1]:
             best[issue] = (docnum, score)
     return best
+
+
+def _stories_of(
+    searcher: Any,
+    evaluator: Evaluator,
+    issues: list[int],
+    of: Collection[int],
+    allowed: frozenset[int],
+) -> frozenset[int]:
+    """The allowed stories of the issues `of`, noted segment by segment for matching.collect."""
+    leaves = searcher.leaf_searchers()
+    offsets = [offset for _, offset in leaves]
+    ends = [*offsets[1:], searcher.doc_count_all()]
+    per_segment: dict[int, set[int]] = {id(sub.reader()): set() for sub, _ in leaves}
+    found: set[int] = set()
+    for issue in of:
+        at = bisect_right(issues, issue)
+        leaf = bisect_right(offsets, issue) - 1
+        end = min(issues[at] if at < len(issues) else ends[leaf], ends[leaf])
+        stories = [doc for doc in range(issue + 1, end) if doc in allowed]
+        found.update(stories)
+        offset = offsets[leaf]
+        per_segment[id(leaves[leaf][0].reader())].update(doc - offset for doc in stories)
+    result = frozenset(found)
+    matching.by_segment(evaluator, result, dict(per_segment))
+    return result
 
 
 def carried(

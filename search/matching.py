@@ -62,11 +62,22 @@ def allowed(
     if key is not None:
         if len(evaluator.allowed) >= _ALLOWED_KEPT:
             evaluator.allowed.clear()
-            evaluator.per_segment.clear()
         evaluator.allowed[key] = result
-        # By the set's identity: collect() is handed the set, and scores only these documents.
-        evaluator.per_segment[id(result)] = (result, per_segment)
+        by_segment(evaluator, result, per_segment)
     return result
+
+
+def by_segment(
+    evaluator: Evaluator, docs: frozenset[int], per_segment: dict[int, Set[int]]
+) -> None:
+    """Note `docs` segment by segment (segment reader's id -> its docnums among them).
+
+    By the set's identity: collect() handed the set scores only these documents, and skips
+    blocks of postings that hold none of them.
+    """
+    if len(evaluator.per_segment) >= 2 * _ALLOWED_KEPT:
+        evaluator.per_segment.clear()
+    evaluator.per_segment[id(docs)] = (docs, per_segment)
 
 
 def collect(

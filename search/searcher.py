@@ -290,7 +290,7 @@ class Searcher(LocalInspection):
             if not story_parsed.is_empty:
                 story_query, _ = expand(story_parsed.query, self._searcher.reader())
                 stories_of = carry.best_stories(
-                    self._searcher, story_query, filters, deadline, self._evaluator
+                    self._searcher, story_query, filters, deadline, self._evaluator, scores.keys()
                 )
                 scores = carry.carried(scores, stories_of)
         return matching.Matched(matching.order(self._searcher, scores, sort), complete), stories_of

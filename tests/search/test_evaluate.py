@@ -18,6 +18,7 @@ from whoosh import sorting
 
 from index import build_index, sync_index
 from search import Searcher, matching
+from search.carry import best_stories, issue_docnums
 from search.evaluate import Evaluator, Timeout
 from search.expand import expand
 from search.facets import FACET_FIELDS, facet_counts, facet_label
@@ -181,3 +182,22 @@ def test_facet_counts_match_whooshs_grouping(searcher: Any, kind: str, text: str
     counts = facet_counts(searcher, [(docnum, 1.0) for docnum in docnums])
     found = {name: {c.value: c.count for c in counts[name]} for name in FACET_FIELDS}
     assert found == _whoosh_facets(searcher, docnums)
+
+
+@pytest.mark.parametrize(
+    "text", ["flood", "the", "port strike", "sirens OR chip", '"flood wall"~2']
+)
+def test_stories_read_only_for_some_issues_are_theirs_unrestricted(
+    searcher: Any, text: str
+) -> None:
+    parsed = parse_query(text, today=TODAY, stories=True, match="any")
+    query, _ = expand(parsed.query, searcher.reader())
+    filters = [wq.Term("kind", "issue")]
+    everything = best_stories(searcher, query, filters, None, Evaluator())
+    issues = issue_docnums(searcher, Evaluator())
+    assert len(issues) >= 5, "one issue must be few enough to read only its stories"
+    for issue in issues:
+        some = best_stories(searcher, query, filters, None, Evaluator(), of={issue})
+        assert some == {k: v for k, v in everything.items() if k == issue}
+    if text == "flood":
+        assert len(everything) >= 2, "the query must carry issues, or it proves little"
