@@ -13,7 +13,7 @@ whoosh matcher, so every query keeps its meaning.
 from __future__ import annotations
 
 import time
-from collections.abc import Set
+from collections.abc import Callable, Set
 from typing import Any
 
 from whoosh import query as wq
@@ -29,6 +29,8 @@ Scores = dict[int, float]
 
 # Filter terms whose documents are kept per segment: kinds and the last searches' filters.
 _TERM_DOCS_KEPT = 256
+# Orders of intersections kept: a search's (several per segment), then cleared.
+_ORDERS_KEPT = 256
 
 
 class Timeout(Exception):
@@ -58,6 +60,8 @@ class Evaluator:
         self._docs_of: dict[tuple[str, Any], Set[int]] = {}
         self._infos: dict[tuple[str, Any], tuple[bytes, Any] | None] = {}
         self._deadline: float | None = None
+        # Intersections' parts and phrases' words, cheapest first (see _order).
+        self._orders: dict[int, tuple[Any, list[int]]] = {}
 
     def scores(
         self,
@@ -130,9 +134,8 @@ class Evaluator:
         Scores are summed in the query's order, as whoosh sums them (the same floats).
         """
         parts: list[Scores] = [{} for _ in subs]
-        ranked = sorted(range(len(subs)), key=lambda n: self._cost(subs[n], segment))
         current: Set[int] | None = within
-        for n in ranked:
+        for n in self._order(subs, subs, lambda sub: self._cost(sub, segment)):
             part = self._run(subs[n], segment, context, current)
             if not part:
                 return {}
@@ -140,6 +143,21 @@ class Evaluator:
             current = part.keys()
         assert current is not None
         return {doc: sum(part[doc] for part in parts) for doc in current}
+
+    def _order(self, owner: Any, items: list[Any], cost: Callable[[Any], int]) -> list[int]:
+        """The positions of `owner`'s `items`, cheapest first: measured in the first segment.
+
+        The same words are about as common in every segment, and measuring costs a term lookup
+        per word and field: once a search, not once a segment (a long question has hundreds).
+        """
+        kept = self._orders.get(id(owner))
+        if kept is not None and kept[0] is owner:
+            return kept[1]
+        if len(self._orders) >= _ORDERS_KEPT:
+            self._orders.clear()
+        ranked = sorted(range(len(items)), key=lambda n: cost(items[n]))
+        self._orders[id(owner)] = (owner, ranked)  # the owner kept: its id stays its own
+        return ranked
 
     def _cost(self, query: Any, segment: Any) -> int:
         """About how many documents a query's postings hold in the segment (for ordering)."""
@@ -194,7 +212,13 @@ class Evaluator:
         if not words or not field.format or not field.format.supports("positions"):
             return _stepped(query.matcher(segment, context), within)  # whoosh's answer or error
         current: Set[int] | None = within
-        for word in sorted(set(words), key=lambda w: self._cost(wq.Term(fieldname, w), segment)):
+        distinct = list(dict.fromkeys(words))
+
+        def cost(word: str) -> int:
+            return self._cost(wq.Term(fieldname, word), segment)
+
+        for at in self._order(query, distinct, cost):
+            word = distinct[at]
             held: Set[int] | None = self._docs_of.get((fieldname, word))
             if held is None:
                 held = self._term(wq.Term(fieldname, word), segment, context, current).keys()

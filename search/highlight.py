@@ -7,13 +7,15 @@ at word boundaries.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from index.analysis import tokenize
+from index.analysis import fold, tokenize
 from index.fields import NAME_FIELDS
 from index.stemming import stem
+from index.wordforms import TOKEN_PATTERN
 from search.model import Snippet, Span
 
 if TYPE_CHECKING:
@@ -23,6 +25,8 @@ ELLIPSIS = "…"
 SNIPPET_SIZE = 200
 # Snowball stems share a word's first two letters, except for these (Snowball's own exceptions).
 _STEM_EXCEPTIONS = {"dying": "die", "lying": "lie", "tying": "tie"}
+_EXCEPTION_HEADS = frozenset(word[:2] for word in _STEM_EXCEPTIONS)
+_WORD_RE = re.compile(TOKEN_PATTERN)  # index.analysis.tokenize's words
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,28 @@ class _Match:
 
 def _candidate(word: str, prefixes: frozenset[str]) -> bool:
     return word[:2] in prefixes or word in _STEM_EXCEPTIONS
+
+
+def _terms(
+    text: str, prefixes: frozenset[str], to_term: Callable[[str], str]
+) -> list[tuple[str, int, int]]:
+    """(term, start, end) of each word of `text`, the term "" where it cannot be a wanted one.
+
+    index.analysis.tokenize's words, without folding every word of a long body: a word whose
+    first two characters are ASCII folds to them lower-cased, so when those are no wanted
+    term's (nor an exception's) the word cannot stem to one, and is skipped as it stands.
+    """
+    terms: list[tuple[str, int, int]] = []
+    for match in _WORD_RE.finditer(text):
+        word = match.group()
+        head = word[:2].lower()
+        if head.isascii() and head not in prefixes and head not in _EXCEPTION_HEADS:
+            terms.append(("", match.start(), match.end()))
+            continue
+        folded = fold(word)
+        found = to_term(folded) if _candidate(folded, prefixes) else ""
+        terms.append((found, match.start(), match.end()))
+    return terms
 
 
 def find_matches(
@@ -56,10 +82,7 @@ def find_matches(
     # Only words that could stem to a wanted term are stemmed: the rest of the text is skipped.
     prefixes = frozenset(term[:2] for term in wanted)
     to_term: Callable[[str], str] = stem if stemmed else str
-    tokens = [
-        (to_term(word) if _candidate(word, prefixes) else "", start, end)
-        for word, start, end in tokenize(text)
-    ]
+    tokens = _terms(text, prefixes, to_term)
     matches: list[_Match] = []
     covered: set[int] = set()
     for phrase in phrase_list:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from index.stemming import stem
 from search.highlight import find_matches, leading_fragment, make_snippets
 
@@ -102,3 +104,48 @@ def test_query_spans_mark_a_whole_field_as_the_query_reads_it() -> None:
     assert shown("headline:port") == []
     assert shown("headline:port", "headline") == ["Port", "port"]
     assert shown("-port") == []
+
+
+def test_terms_skip_only_words_that_cannot_be_wanted() -> None:
+    """The shortcut over long texts gives tokenize's words and the terms of the wanted ones."""
+    from index.analysis import tokenize
+    from index.stemming import stem
+    from search.highlight import _candidate, _terms
+
+    pool = [
+        "Floods",
+        "flooding",
+        "FLOOD",
+        "Dying",
+        "dyïng",
+        "lying",
+        "Tying",
+        "Café",
+        "café",
+        "’Twas",
+        "o’clock",
+        "İstanbul",
+        "Ünion",
+        "naïve",
+        "42",
+        "x",
+        "Straße",
+        "ŒUVRE",
+        "K-pop",
+        "e-mail",
+        "don't",
+        "Élan",
+        "strike",
+        "STRIKES",
+        "\u212aelvin",
+    ]
+    rng = random.Random(5)
+    for _ in range(200):
+        text = " ".join(rng.choice(pool) + rng.choice(["", ",", ".", "!"]) for _ in range(12))
+        wanted = {stem(w) for w, _, _ in tokenize(" ".join(rng.sample(pool, 4)))}
+        prefixes = frozenset(term[:2] for term in wanted)
+        expected = [
+            (stem(word) if _candidate(word, prefixes) else "", start, end)
+            for word, start, end in tokenize(text)
+        ]
+        assert _terms(text, prefixes, stem) == expected
