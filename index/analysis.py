@@ -91,6 +91,29 @@ class WordTokenizer(Tokenizer):  # type: ignore[misc]
     def __hash__(self) -> int:
         return hash((WordTokenizer, self.stem))
 
+    def _terms(self) -> dict[str, str]:
+        """The cache of word -> term (started again when the stem table was replaced)."""
+        if stemming.known_words() is not _TABLE_SEEN[0]:
+            _TABLE_SEEN[0] = stemming.known_words()
+            _TERMS[True].clear()
+        return _TERMS[self.stem]
+
+    def positions(self, value: str) -> dict[str, list[int]]:
+        """Each term of `value` -> its positions, in order of first use: what indexing needs."""
+        terms, term = self._terms(), self._term
+        found: dict[str, list[int]] = {}
+        for pos, match in enumerate(_TOKEN_RE.finditer(value)):
+            word = match.group()
+            text = terms.get(word)
+            if text is None:
+                text = term(word)
+            at = found.get(text)
+            if at is None:
+                found[text] = [pos]
+            else:
+                at.append(pos)
+        return found
+
     def _term(self, word: str) -> str:
         terms = _TERMS[self.stem]
         if len(terms) >= _TERMS_MAX:
@@ -124,10 +147,7 @@ class WordTokenizer(Tokenizer):  # type: ignore[misc]
                 token.endchar = start_char + len(value)
             yield token
             return
-        if stemming.known_words() is not _TABLE_SEEN[0]:
-            _TABLE_SEEN[0] = stemming.known_words()
-            _TERMS[True].clear()
-        terms, term = _TERMS[self.stem], self._term
+        terms, term = self._terms(), self._term
         for pos, match in enumerate(_TOKEN_RE.finditer(value)):
             word = match.group()
             found = terms.get(word)
@@ -152,3 +172,40 @@ def text_analyzer() -> Any:
 def name_analyzer() -> Any:
     """Analyzer for names (newsletters, authors): words, folded, not stemmed."""
     return CompositeAnalyzer(WordTokenizer(stem=False))
+
+
+def _word_tokenizer(analyzer: Any) -> WordTokenizer | None:
+    """The WordTokenizer an analyzer of ours is made of alone (None: another analyzer)."""
+    if type(analyzer) is CompositeAnalyzer and len(analyzer.items) == 1:
+        item = analyzer.items[0]
+        return item if type(item) is WordTokenizer else None
+    return None
+
+
+def _positions_in_one_pass() -> None:
+    """whoosh's Positions.word_values, for our analyzers, without a Token object per word.
+
+    whoosh gathers each term's positions from a stream of Token objects through three
+    generators; a build spent a third of its time there. For a text and one of our analyzers the
+    terms and positions come straight from WordTokenizer.positions; the postings are the same
+    (tests/index/test_analysis.py), so indexes and the schema whoosh pickles do not change.
+    """
+    from whoosh.formats import Positions
+
+    original = Positions.word_values
+
+    def word_values(self: Any, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[Any]:
+        tokenizer = _word_tokenizer(analyzer)
+        if tokenizer is None or not isinstance(value, str) or set(kwargs) - {"mode"}:
+            yield from original(self, value, analyzer, **kwargs)
+            return
+        boost, encode = self.field_boost, self.encode
+        for term, found in tokenizer.positions(value).items():
+            # whoosh sums a boost of 1.0 per occurrence: the same float as the count.
+            yield (term, len(found), float(len(found)) * boost, encode(found))
+
+    Positions.word_values = word_values
+    Positions.whoosh_word_values = original  # for tests that compare the two
+
+
+_positions_in_one_pass()

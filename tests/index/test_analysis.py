@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import pickle
+import random
+from typing import Any
+
+import pytest
+from whoosh.formats import Positions
 
 from index.analysis import analyze, fold, name_analyzer, text_analyzer, tokenize
 from index.schema import build_schema
@@ -98,3 +103,18 @@ def test_one_pass_tokenizer_gives_the_tokens_of_the_filter_chain() -> None:
                     for a in (old, new)
                 ]
                 assert seen[0] == seen[1], (kwargs, value)
+
+
+@pytest.mark.parametrize("analyzer", [text_analyzer(), name_analyzer()], ids=["text", "names"])
+def test_postings_of_a_text_are_whooshs_own(analyzer: Any) -> None:
+    """The one-pass word_values gives whoosh's terms, counts, weights and encoded positions."""
+    rng = random.Random(9)
+    pool = ["Flood", "floods", "the", "Café", "o’clock", "42", "rust-lang", "İstanbul", "sirens"]
+    fmt = Positions(field_boost=1.5)
+    for _ in range(50):
+        text = " ".join(rng.choice(pool) for _ in range(rng.randint(0, 40)))
+        fast = list(fmt.word_values(text, analyzer, mode="index"))
+        slow = list(fmt.whoosh_word_values(text, analyzer, mode="index"))
+        assert fast == slow
+        assert [type(found[2]) for found in fast] == [type(found[2]) for found in slow]
+    assert next(fmt.word_values("Flood flood", analyzer, mode="index"))[1:3] == (2, 3.0)
