@@ -81,7 +81,11 @@ def correct_word(searcher: Any, word: str, fields: tuple[str, ...]) -> str | Non
             if distance <= 2:
                 near[candidate] = distance
     best: tuple[int, int, str] | None = None
-    for candidate, distance in near.items():
+    # Nearest first: once a word one edit away qualifies, none two away can win, and their
+    # frequencies (a lookup per field and segment each) are not needed.
+    for candidate, distance in sorted(near.items(), key=lambda item: item[1]):
+        if best is not None and distance > best[0]:
+            break
         freq = _frequency(searcher, fields, candidate)
         # A word the index knows is corrected only towards a far commoner one (a typo that
         # happens to occur in a large archive), never towards a near-equal.
