@@ -6,7 +6,9 @@ search's time. Here each term's postings are read block by block into a dictiona
 the tree's nodes combine dictionaries, with whoosh's own arithmetic: a union sums its parts' scores,
 an intersection sums them where all match, `AndMaybe` adds the optional part where it matches,
 `AndNot` drops the excluded documents, a boost multiplies. Scores come from the searcher's own
-scorer (search/scoring.py). A node of any other kind (phrases, ranges, `Every`) is stepped with its
+scorer (search/scoring.py). Each node is given the documents still possible (the filters', then
+those an intersection's rarer parts matched), and reads postings only for them. Phrases are decided
+from positions (search/postings.py); a node of any other kind (ranges, `Every`) is stepped with its
 whoosh matcher, so every query keeps its meaning.
 """
 
@@ -330,15 +332,6 @@ def _union(parts: list[Scores]) -> Scores:
     for part in parts:
         for doc, score in part.items():
             out[doc] = out.get(doc, 0.0) + score
-    return out
-
-
-def _intersection(parts: list[Scores]) -> Scores:
-    smallest = min(parts, key=len)
-    out: Scores = {}
-    for doc in smallest:
-        if all(doc in part for part in parts):
-            out[doc] = sum(part[doc] for part in parts)
     return out
 
 
