@@ -46,9 +46,7 @@ def stem(word: str) -> str:
     """The Snowball English stem of an already lower-cased, folded word."""
     found = _TABLE.get(word)
     if found is None and _pending:
-        while _pending:
-            load_table(_pending.pop())
-        found = _TABLE.get(word)
+        found = all_words().get(word)
     if found is None:
         # Numbers and one-letter words never change; skip the stemmer for them.
         found = word if len(word) < 3 or word.isdigit() else _snowball()(word)

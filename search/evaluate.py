@@ -175,9 +175,8 @@ class Evaluator:
             return self._cost(query.a, segment)
         if kind is TierQuery:
             return self._cost(query.child, segment)
-        return int(
-            segment.reader().doc_count_all()
-        )  # anything else: read last, where fewest are left
+        # Anything else is read last, where the fewest documents are left.
+        return int(segment.reader().doc_count_all())
 
     def _info(self, segment: Any, fieldname: str, text: Any) -> tuple[bytes, Any] | None:
         """A term's bytes and whoosh term info in the segment (None: not there), kept per search."""
