@@ -18,7 +18,8 @@ from whoosh.analysis import CompositeAnalyzer, Filter, Token, Tokenizer
 from index import stemming
 from index.wordforms import QUOTE_FOLDS, TOKEN_PATTERN
 
-_TOKEN_RE = re.compile(TOKEN_PATTERN)
+# A word, as indexed; search/highlight.py finds words with it too.
+TOKEN_RE = re.compile(TOKEN_PATTERN)
 
 _QUOTES = str.maketrans(QUOTE_FOLDS)
 
@@ -35,7 +36,7 @@ def fold(word: str) -> str:
 
 def tokenize(text: str) -> Iterator[tuple[str, int, int]]:
     """Yield (folded word, start, end) for each word of `text`, offsets into `text`."""
-    for match in _TOKEN_RE.finditer(text):
+    for match in TOKEN_RE.finditer(text):
         yield fold(match.group()), match.start(), match.end()
 
 
@@ -102,7 +103,7 @@ class WordTokenizer(Tokenizer):  # type: ignore[misc]
         """Each term of `value` -> its positions, in order of first use: what indexing needs."""
         terms, term = self._terms(), self._term
         found: dict[str, list[int]] = {}
-        for pos, match in enumerate(_TOKEN_RE.finditer(value)):
+        for pos, match in enumerate(TOKEN_RE.finditer(value)):
             word = match.group()
             text = terms.get(word)
             if text is None:
@@ -148,7 +149,7 @@ class WordTokenizer(Tokenizer):  # type: ignore[misc]
             yield token
             return
         terms, term = self._terms(), self._term
-        for pos, match in enumerate(_TOKEN_RE.finditer(value)):
+        for pos, match in enumerate(TOKEN_RE.finditer(value)):
             word = match.group()
             found = terms.get(word)
             token.text = term(word) if found is None else found

@@ -7,15 +7,13 @@ at word boundaries.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from index.analysis import fold, tokenize
+from index.analysis import TOKEN_RE, fold, tokenize
 from index.fields import NAME_FIELDS
 from index.stemming import stem
-from index.wordforms import TOKEN_PATTERN
 from search.model import Snippet, Span
 
 if TYPE_CHECKING:
@@ -26,7 +24,6 @@ SNIPPET_SIZE = 200
 # Snowball stems share a word's first two letters, except for these (Snowball's own exceptions).
 _STEM_EXCEPTIONS = {"dying": "die", "lying": "lie", "tying": "tie"}
 _EXCEPTION_HEADS = frozenset(word[:2] for word in _STEM_EXCEPTIONS)
-_WORD_RE = re.compile(TOKEN_PATTERN)  # index.analysis.tokenize's words
 
 
 @dataclass(frozen=True)
@@ -50,7 +47,7 @@ def _terms(
     term's (nor an exception's) the word cannot stem to one, and is skipped as it stands.
     """
     terms: list[tuple[str, int, int]] = []
-    for match in _WORD_RE.finditer(text):
+    for match in TOKEN_RE.finditer(text):
         word = match.group()
         head = word[:2].lower()
         if head.isascii() and head not in prefixes and head not in _EXCEPTION_HEADS:
